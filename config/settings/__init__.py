@@ -1,0 +1,1 @@
+"""Settings modules: ``dev`` (embedded default), ``production`` and ``test``."""

@@ -1,0 +1,50 @@
+// Small behaviours the server-rendered pages share. Everything works without it, except
+// adding rows to a formset.
+(function () {
+  "use strict";
+
+  // "Add phone": clone the empty form kept in a <template>, renumbering __prefix__.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-formset-add]");
+    if (!button) return;
+    event.preventDefault();
+    var prefix = button.getAttribute("data-formset-add");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    var template = document.getElementById(prefix + "-empty");
+    var rows = document.getElementById(prefix + "-rows");
+    if (!total || !template || !rows) return;
+    var index = parseInt(total.value, 10);
+    if (max && index >= parseInt(max.value, 10)) return;
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    rows.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    var input = rows.lastElementChild && rows.lastElementChild.querySelector("input");
+    if (input) input.focus();
+  });
+
+  // Person / organization: show only the name fields that apply.
+  function syncKind(root) {
+    var form = (root || document).querySelector("[data-client-form]");
+    if (!form) return;
+    var checked = form.querySelector("input[name=kind]:checked");
+    var kind = checked ? checked.value : "person";
+    form.querySelectorAll("[data-kind]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-kind") !== kind;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "kind") syncKind();
+  });
+  document.addEventListener("DOMContentLoaded", function () { syncKind(); });
+  document.addEventListener("htmx:afterSettle", function () { syncKind(); });
+
+  // Tab strip: mark the tab that was just opened.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var link = event.detail.elt;
+    if (!link || !link.matches || !link.matches(".tabs a")) return;
+    link.parentElement.querySelectorAll("a").forEach(function (a) {
+      a.setAttribute("aria-selected", a === link ? "true" : "false");
+    });
+  });
+})();

@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/oficina
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format test-sqlite test-postgres test-fast schema messages chromium clean
+.PHONY: run test lint format test-sqlite test-postgres test-fast schema messages system-packages clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ run: $(VENV)/.runtime
 	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 # The whole suite: lint, then every test (browser tests included) on SQLite and PostgreSQL.
-test: $(VENV)/.dev chromium lint
+test: $(VENV)/.dev system-packages lint
 	$(PY) manage.py compile_catalogues
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -57,12 +57,12 @@ test-postgres: $(VENV)/.dev
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-chromium:
-	@sh scripts/ensure_chromium.sh
+system-packages:
+	@sh scripts/ensure_system_packages.sh
 
 # Regenerate the committed OpenAPI schema after changing the API.
 schema: $(VENV)/.runtime
-	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate --lang en
 
 # Refresh the translation catalogues after changing strings (needs GNU gettext).
 messages: $(VENV)/.runtime

@@ -17,6 +17,8 @@ def active_definitions() -> list[CustomField]:
 
 def clean_value(definition: CustomField, value):
     """The stored (JSON) form of ``value`` for ``definition``; raises ValidationError."""
+    if isinstance(value, str):
+        value = value.strip()
     if value in (None, ""):
         if definition.required and definition.kind != CustomField.Kind.CHECKBOX:
             raise ValidationError(_("This field is required."))
@@ -29,7 +31,7 @@ def clean_value(definition: CustomField, value):
             raise ValidationError(
                 _("Ensure this value has at most %(limit)d characters.") % {"limit": MAX_TEXT}
             )
-        return value.strip()
+        return value
     if kind == CustomField.Kind.NUMBER:
         if isinstance(value, bool):
             raise ValidationError(_("Enter a number."))
@@ -83,3 +85,18 @@ def clean_custom_fields(values, *, definitions: list[CustomField] | None = None)
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def merge_custom_fields(stored: dict, sent: dict) -> dict:
+    """Apply ``sent`` (a partial update) to a client's ``stored`` values and validate.
+
+    Values of fields that are no longer active are kept untouched (re-activating the field
+    brings them back) and never block saving the rest.
+    """
+    definitions = active_definitions()
+    active = {d.key for d in definitions}
+    current = {k: v for k, v in (stored or {}).items() if k in active}
+    current.update(sent)
+    cleaned = clean_custom_fields(current, definitions=definitions)
+    kept = {k: v for k, v in (stored or {}).items() if k not in active}
+    return {**kept, **cleaned}

@@ -27,5 +27,7 @@ class ClientFilter(django_filters.FilterSet):
         if not value:
             return queryset
         tags = Tag.objects.filter(clients=OuterRef("pk"))
-        tags = tags.filter(pk=int(value)) if value.isdigit() else tags.filter(name__iexact=value)
+        tags = (
+            tags.filter(pk=int(value)) if value.isdigit() else tags.filter(key=Tag.key_for(value))
+        )
         return queryset.filter(Exists(tags))

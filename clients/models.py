@@ -19,15 +19,25 @@ class Tag(models.Model):
     """A free label on clients ("VIP", "corporate"), used to filter the list."""
 
     name = models.CharField(_("name"), max_length=50)
+    # The case-folded name: unique, and what lookups use. The database's own lower() only
+    # folds ASCII on SQLite, so "Ação" and "AÇÃO" would be two tags there.
+    key = models.CharField(max_length=50, unique=True, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
-        constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_unique_ci")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = self.key_for(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return " ".join(name.split()).casefold()[:50]
 
 
 class AdCampaign(models.Model):
@@ -97,8 +107,9 @@ class Client(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, blank=True, default="")
     name = models.CharField(_("organization name"), max_length=200, blank=True, default="")
     tax_id = models.CharField(_("tax id"), max_length=32, blank=True, default="")
-    display_name = models.CharField(_("name"), max_length=200, editable=False)
-    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    display_name = models.CharField(_("name"), max_length=255, editable=False)
+    # display_name folded for search (core.text.fold); may be longer than the name ("ß").
+    search_name = models.CharField(max_length=255, editable=False, db_index=True)
     email = models.EmailField(_("email"), max_length=254, blank=True, default="", db_index=True)
     address = models.TextField(_("address"), max_length=500, blank=True, default="")
     birthday = models.DateField(_("birthday"), null=True, blank=True)
@@ -186,7 +197,7 @@ class Client(models.Model):
 
     def save(self, *args, **kwargs):
         self.display_name = self.compute_display_name()
-        self.search_name = fold(self.display_name)
+        self.search_name = fold(self.display_name)[: self._meta.get_field("search_name").max_length]
         self.email = (self.email or "").strip().lower()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "display_name", "search_name"}

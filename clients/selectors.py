@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from core.phones import phone_search_key
 from core.text import fold
@@ -15,25 +15,33 @@ MAX_QUERY = 100
 def client_search(queryset: QuerySet[Client], query: str) -> QuerySet[Client]:
     """Clients matching ``query`` by name, phone (any format), email or tag.
 
-    Every word of a name must appear (accents and case ignored). A query that reads as a
-    phone number matches the stored E.164 form; four or more digits match part of a number.
+    A query that reads as a whole phone number matches the stored E.164 form through its
+    index; four or more digits with no letters match part of a number. Otherwise every word
+    must appear in the name (accents and case ignored), or the query names a tag, or is part
+    of an email.
     """
     query = (query or "").strip()[:MAX_QUERY]
     if not query:
         return queryset
-    words = fold(query).split()
-    condition = Q()
-    for word in words:
-        condition &= Q(search_name__contains=word)
-    if "@" in query or "." in query:
-        condition |= Q(email__contains=query.lower())
     e164, digits = phone_search_key(query)
-    phones = ClientPhone.objects.filter(client=OuterRef("pk"))
     if e164:
-        condition |= Q(Exists(phones.filter(number=e164)))
-    elif len(digits) >= 4 and not any(ch.isalpha() for ch in query):
-        condition |= Q(Exists(phones.filter(number__contains=digits)))
-    condition |= Q(Exists(Tag.objects.filter(clients=OuterRef("pk"), name__iexact=query)))
+        return queryset.filter(pk__in=ClientPhone.objects.filter(number=e164).values("client_id"))
+    if len(digits) >= 4 and not any(ch.isalpha() or ch == "@" for ch in query):
+        phones = ClientPhone.objects.filter(number__contains=digits)
+        return queryset.filter(pk__in=phones.values("client_id"))
+    if "@" in query:
+        return queryset.filter(email__contains=query.lower())
+    condition = Q()
+    for word in fold(query).split():
+        condition &= Q(search_name__contains=word)
+    if "." in query:
+        condition |= Q(email__contains=query.lower())
+    # Look the tag up first: an OR with a subquery would stop the database from using the
+    # name index for the common case where the query names no tag.
+    tag = Tag.objects.filter(key=Tag.key_for(query)).only("pk").first()
+    if tag is not None:
+        tagged = Client.tags.through.objects.filter(tag_id=tag.pk).values("client_id")
+        condition |= Q(pk__in=tagged)
     return queryset.filter(condition)
 
 

@@ -74,10 +74,10 @@ def _set_tags(client: Client, names: list[str]) -> None:
     for name in names:
         name = " ".join(name.split())[:50]
         if name:
-            wanted.setdefault(name.casefold(), name)
+            wanted.setdefault(Tag.key_for(name), name)
     tags = []
-    for name in wanted.values():
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+    for key, name in wanted.items():
+        tag = Tag.objects.filter(key=key).first() or Tag.objects.create(name=name)
         tags.append(tag)
     client.tags.set(tags)
 

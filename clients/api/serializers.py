@@ -7,7 +7,7 @@ from core.api.serializers import StrictFieldsMixin
 from core.phones import MAX_PHONE_INPUT, normalize_phone
 
 from .. import services
-from ..custom_fields import clean_custom_fields
+from ..custom_fields import merge_custom_fields
 from ..models import AdCampaign, Client
 
 MAX_PHONES = 20
@@ -95,14 +95,14 @@ class ClientSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         if kind == Client.Kind.ORGANIZATION and not (value("name") or "").strip():
             raise serializers.ValidationError({"name": [_("An organization needs a name.")]})
         if "custom_fields" in attrs or instance is None:
-            merged = dict(instance.custom_fields) if instance else {}
-            merged.update(attrs.get("custom_fields") or {})
-            if not isinstance(attrs.get("custom_fields", {}), dict):
+            sent = attrs.get("custom_fields", {})
+            if not isinstance(sent, dict):
                 raise serializers.ValidationError(
                     {"custom_fields": [_("Expected an object of field keys and values.")]}
                 )
+            stored = instance.custom_fields if instance else {}
             try:
-                attrs["custom_fields"] = clean_custom_fields(merged)
+                attrs["custom_fields"] = merge_custom_fields(stored, sent)
             except DjangoValidationError as exc:
                 raise serializers.ValidationError({"custom_fields": exc.message_dict}) from None
         return attrs

@@ -15,6 +15,8 @@ class RolePermission(BasePermission):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
+        if request.method.lower() not in view.http_method_names:
+            return True  # let the view answer 405 Method Not Allowed
         required = getattr(view, "required_permissions", None)
         if required is None:
             return True

@@ -1,0 +1,25 @@
+import factory
+
+from accounts.models import Employee, Role
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    """An employee with a built-in role (``role_code``); the password equals the login."""
+
+    class Meta:
+        model = Employee
+        skip_postgeneration_save = True
+
+    class Params:
+        role_code = "manager"
+
+    login = factory.Sequence(lambda n: f"employee{n}")
+    full_name = factory.Faker("name")
+    email = factory.LazyAttribute(lambda o: f"{o.login}@example.com")
+    role = factory.LazyAttribute(lambda o: Role.objects.get(system_code=o.role_code))
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or obj.login)
+        if create:
+            obj.save(update_fields=["password"])

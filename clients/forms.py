@@ -1,5 +1,7 @@
 """The client form (General tab and "+ Client"), its phones and the settings lists."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,11 @@ class ClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.definitions = definitions if definitions is not None else []
         self.fields["manager"].queryset = Employee.objects.filter(is_active=True)
+        # Required for one kind only (checked in clean()); marked for the person filling in.
+        self.fields["first_name"].show_required = True
+        self.fields["name"].show_required = True
+        for name in ("discount_goods", "discount_services"):
+            self.fields[name].required = False
         current_source = self.instance.marketing_source_id if self.instance.pk else None
         self.fields["marketing_source"].queryset = AdCampaign.objects.filter(
             active=True
@@ -81,6 +88,12 @@ class ClientForm(forms.ModelForm):
             self.fields[name] = _custom_form_field(definition)
             if definition.key in stored:
                 self.initial[name] = stored[definition.key]
+
+    def clean_discount_goods(self):
+        return self.cleaned_data.get("discount_goods") or Decimal("0")
+
+    def clean_discount_services(self):
+        return self.cleaned_data.get("discount_services") or Decimal("0")
 
     def custom_field_names(self) -> list[str]:
         return [CUSTOM_PREFIX + d.key for d in self.definitions]

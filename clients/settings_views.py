@@ -13,6 +13,9 @@ from .models import AdCampaign, CustomField
 class SettingsMixin(PermissionRequiredMixin):
     permission_required = "core.settings"
     raise_exception = True
+
+
+class SettingsFormMixin(SettingsMixin):
     template_name = "clients/settings/form.html"
     saved_message = _("Saved.")
 
@@ -33,14 +36,14 @@ class AdCampaignListView(SettingsMixin, ListView):
     paginate_by = 50
 
 
-class AdCampaignCreateView(SettingsMixin, CreateView):
+class AdCampaignCreateView(SettingsFormMixin, CreateView):
     model = AdCampaign
     form_class = AdCampaignForm
     success_url = reverse_lazy("clients:adcampaign_list")
     title = _("New marketing source")
 
 
-class AdCampaignUpdateView(SettingsMixin, UpdateView):
+class AdCampaignUpdateView(SettingsFormMixin, UpdateView):
     model = AdCampaign
     form_class = AdCampaignForm
     success_url = reverse_lazy("clients:adcampaign_list")
@@ -53,14 +56,14 @@ class CustomFieldListView(SettingsMixin, ListView):
     paginate_by = 50
 
 
-class CustomFieldCreateView(SettingsMixin, CreateView):
+class CustomFieldCreateView(SettingsFormMixin, CreateView):
     model = CustomField
     form_class = CustomFieldForm
     success_url = reverse_lazy("clients:customfield_list")
     title = _("New custom field")
 
 
-class CustomFieldUpdateView(SettingsMixin, UpdateView):
+class CustomFieldUpdateView(SettingsFormMixin, UpdateView):
     model = CustomField
     form_class = CustomFieldForm
     success_url = reverse_lazy("clients:customfield_list")

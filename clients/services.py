@@ -113,7 +113,9 @@ def client_update(
         if field in EDITABLE_FIELDS:
             setattr(client, field, value)
     _check_names(client)
-    client.save()
+    # Only the form's fields: the balance is the ledger's, and may have moved since this
+    # client was read.
+    client.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
     if phones is not None:
         _set_phones(client, phones)
     if tags is not None:

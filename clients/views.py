@@ -137,11 +137,30 @@ def general_tab(request: HttpRequest, client: Client) -> HttpResponse:
     response = render(request, "clients/tabs/general.html", context)
     if saved:
         # The header (name, badges, phone) may have changed: refresh it too.
-        header = render_to_string(
-            "clients/profile_header.html", {"client": client, "oob": True}, request=request
-        )
-        response.content += header.encode()
+        append_profile_header(response, request, client, "general")
     return response
+
+
+def append_profile_header(
+    response: HttpResponse, request: HttpRequest, client: Client, current: str
+) -> None:
+    """Add the refreshed header and tab strip to an htmx tab response (out-of-band swaps).
+
+    Tabs whose actions change what the frame shows (name, badges, balance, counts) call this.
+    """
+    client = Client.objects.with_card().get(pk=client.pk)
+    context = {"client": client, "oob": True, **_tab_strip(request, client, current)}
+    header = render_to_string("clients/profile_header.html", context, request=request)
+    tabs = render_to_string("clients/profile_tabs.html", context, request=request)
+    response.content += (header + tabs).encode()
+
+
+def _tab_strip(request: HttpRequest, client: Client, current: str) -> dict:
+    tabs = tabs_for(request.user)
+    return {
+        "tabs": [(t, t.count(client) if t.count else None) for t in tabs],
+        "current": get_tab(current),
+    }
 
 
 def _profile_client(request, pk: int) -> Client:
@@ -166,12 +185,10 @@ def client_profile(request: HttpRequest, pk: int, tab: str = "general") -> HttpR
         return response
     if not response.get("Content-Type", "").startswith("text/html"):
         return response
-    tabs = tabs_for(request.user)
     context = {
         "client": client,
-        "tabs": [(t, t.count(client) if t.count else None) for t in tabs],
-        "current": current,
         "tab_html": mark_safe(response.content.decode()),
+        **_tab_strip(request, client, tab),
     }
     page = render(request, "clients/profile.html", context)
     page.headers["Vary"] = "HX-Request"

@@ -39,6 +39,31 @@
   document.addEventListener("DOMContentLoaded", function () { syncKind(); });
   document.addEventListener("htmx:afterSettle", function () { syncKind(); });
 
+  // Dialogs: buttons open and close them; a dialog rendered with data-open (a form that came
+  // back with errors) opens itself.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-dialog-open]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-dialog-open"));
+      if (dialog && !dialog.open) dialog.showModal();
+      var first = dialog && dialog.querySelector("input:not([type=hidden]), select");
+      if (first) first.focus();
+      return;
+    }
+    var closer = event.target.closest("[data-dialog-close]");
+    if (closer) {
+      var parent = closer.closest("dialog");
+      if (parent) parent.close();
+    }
+  });
+  function openMarkedDialogs() {
+    document.querySelectorAll("dialog[data-open]").forEach(function (dialog) {
+      if (!dialog.open) dialog.showModal();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", openMarkedDialogs);
+  document.addEventListener("htmx:afterSettle", openMarkedDialogs);
+
   // Tab strip: mark the tab that was just opened.
   document.addEventListener("htmx:afterRequest", function (event) {
     var link = event.detail.elt;

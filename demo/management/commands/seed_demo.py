@@ -16,7 +16,9 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import Employee, Role
 from clients import services as client_services
-from clients.models import AdCampaign, CustomField
+from clients.models import AdCampaign, Client, CustomField
+from ledger import services as money
+from ledger.models import Cashbox
 
 EMPLOYEES = [
     ("admin", "Ana Administradora", "admin@oficina.example", "full_access"),
@@ -204,6 +206,51 @@ class Command(BaseCommand):
                 phones=[client_services.PhoneInput(self._phone(rng, brazilian, used), "Work")],
                 tags=["Corporate"],
             )
+        self._money(rng, employees)
+
+    def _money(self, rng: random.Random, employees) -> None:
+        """Cashboxes and a few months of advances, refunds and corrections."""
+        till = Cashbox.objects.create(title="Caixa principal", kind=Cashbox.Kind.CASH)
+        bank = Cashbox.objects.create(title="Cartão / PIX", kind=Cashbox.Kind.CASHLESS)
+        manager = employees[1]
+        money.cash_move(
+            actor=manager,
+            cashbox=till,
+            direction="income",
+            amount=Decimal("300.00"),
+            category="other_income",
+            note="Troco inicial",
+        )
+        for client in Client.objects.order_by("pk")[:30]:
+            for _ in range(rng.randint(1, 4)):
+                amount = Decimal(rng.randrange(2000, 60000)) / 100
+                roll = rng.random()
+                if roll < 0.55:
+                    money.advance_accept(
+                        actor=manager,
+                        client=client,
+                        cashbox=rng.choice([till, bank]),
+                        amount=amount,
+                        note=rng.choice(["Sinal do conserto", "Adiantamento", "Advance"]),
+                    )
+                elif roll < 0.85:
+                    money.balance_correct(
+                        actor=employees[0],
+                        client=client,
+                        amount=amount,
+                        reason=rng.choice(["Serviço avulso", "Peça encomendada", "Old debt"]),
+                    )
+                else:
+                    client.refresh_from_db()
+                    owed = -client.balance
+                    if owed > 0:
+                        money.refund_pay(
+                            actor=manager,
+                            client=client,
+                            cashbox=bank,
+                            amount=min(owed, amount),
+                            note="Devolução",
+                        )
 
     def _phone(self, rng: random.Random, brazilian: bool, used: set[str]) -> str:
         while True:

@@ -1,0 +1,373 @@
+"""Every money operation. Nothing else writes cashboxes, payments or ledger entries.
+
+Each function is one transaction: it locks the client row, then the cashbox row (always in
+that order, so two operations never wait on each other crosswise), checks the rule against
+the locked values, writes the immutable rows and moves the stored balances. On SQLite the
+whole transaction holds the database's write lock from its first statement (IMMEDIATE), which
+gives the same guarantee.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from clients.services import register_delete_guard
+from core.money import MAX_AMOUNT, format_money, quantize
+
+from .models import Cashbox, LedgerEntry, Payment
+
+# Stored balances are numeric(14, 2): refuse any operation that would leave that range.
+BALANCE_LIMIT = Decimal("999999999999.99")
+MAX_TEXT = 500
+
+
+class MoneyError(ValidationError):
+    """A money rule refused the operation; nothing was written. The message says why."""
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """The order or sale a payment or charge belongs to (owned by the documents app)."""
+
+    type: str
+    id: int
+    number: str
+
+
+def clean_amount(value, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
+    """A money amount in the currency's places; zero, too many decimals or too big refused."""
+    try:
+        amount = Decimal(str(value)) if not isinstance(value, Decimal) else value
+        rounded = quantize(amount)
+    except (ValueError, ArithmeticError):
+        raise MoneyError({field: [_("Enter an amount.")]}) from None
+    if rounded != amount:
+        raise MoneyError({field: [_("Use at most two decimal places.")]})
+    if rounded == 0:
+        raise MoneyError({field: [_("Enter an amount other than zero.")]})
+    if rounded < 0 and not allow_negative:
+        raise MoneyError({field: [_("Enter an amount greater than zero.")]})
+    if abs(rounded) > MAX_AMOUNT:
+        raise MoneyError(
+            {field: [_("The amount may be at most %(max)s.") % {"max": format_money(MAX_AMOUNT)}]}
+        )
+    return rounded
+
+
+def _clean_text(value: str, field: str, *, required: bool = False) -> str:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise MoneyError({field: [_("This field is required.")]})
+    if len(text) > MAX_TEXT:
+        raise MoneyError(
+            {
+                field: [
+                    _("Ensure this value has at most %(limit)d characters.") % {"limit": MAX_TEXT}
+                ]
+            }
+        )
+    return text
+
+
+def _lock_client(client: Client) -> Client:
+    return Client.objects.select_for_update().get(pk=client.pk)
+
+
+def _lock_cashbox(cashbox: Cashbox) -> Cashbox:
+    locked = Cashbox.objects.select_for_update().get(pk=cashbox.pk)
+    if not locked.active:
+        raise MoneyError({"cashbox": [_("This cashbox is inactive.")]})
+    return locked
+
+
+def _write_payment(
+    *,
+    cashbox: Cashbox,
+    direction: str,
+    amount: Decimal,
+    category: str,
+    actor,
+    client: Client | None = None,
+    note: str = "",
+    document: DocumentRef | None = None,
+    reverses: Payment | None = None,
+) -> Payment:
+    """Insert a payment and move the (locked) cashbox's balance."""
+    delta = amount if direction == Payment.Direction.INCOME else -amount
+    new_balance = cashbox.balance + delta
+    if cashbox.kind == Cashbox.Kind.CASH and new_balance < 0:
+        raise MoneyError(
+            {
+                "cashbox": [
+                    _("The cashbox “%(cashbox)s” holds only %(balance)s.")
+                    % {"cashbox": cashbox.title, "balance": format_money(cashbox.balance)}
+                ]
+            }
+        )
+    if abs(new_balance) > BALANCE_LIMIT:
+        raise MoneyError({"amount": [_("The cashbox balance would be out of range.")]})
+    Cashbox.objects.filter(pk=cashbox.pk).update(balance=new_balance)
+    cashbox.balance = new_balance
+    return Payment.objects.create(
+        cashbox=cashbox,
+        direction=direction,
+        amount=amount,
+        category=category,
+        client=client,
+        note=note,
+        employee=actor,
+        document_type=document.type if document else "",
+        document_id=document.id if document else None,
+        document_number=document.number if document else "",
+        cashbox_balance_after=new_balance,
+        reverses=reverses,
+    )
+
+
+def _write_entry(
+    *,
+    client: Client,
+    kind: str,
+    amount: Decimal,
+    actor,
+    comment: str = "",
+    payment: Payment | None = None,
+    document: DocumentRef | None = None,
+    reverses: LedgerEntry | None = None,
+) -> LedgerEntry:
+    """Append an entry and move the (locked) client's stored balance in the same transaction."""
+    new_balance = client.balance + amount
+    if abs(new_balance) > BALANCE_LIMIT:
+        raise MoneyError({"amount": [_("The client's balance would be out of range.")]})
+    Client.objects.filter(pk=client.pk).update(balance=new_balance)
+    client.balance = new_balance
+    return LedgerEntry.objects.create(
+        client=client,
+        kind=kind,
+        amount=amount,
+        balance_after=new_balance,
+        comment=comment,
+        author=actor,
+        payment=payment,
+        source_type=document.type if document else "",
+        source_id=document.id if document else None,
+        source_number=document.number if document else "",
+        reverses=reverses,
+    )
+
+
+@transaction.atomic
+def advance_accept(*, actor, client: Client, cashbox: Cashbox, amount, note: str = "") -> Payment:
+    """Take money from the client into a cashbox: the balance moves toward "we owe"."""
+    amount = clean_amount(amount)
+    note = _clean_text(note, "note")
+    client = _lock_client(client)
+    cashbox = _lock_cashbox(cashbox)
+    payment = _write_payment(
+        cashbox=cashbox,
+        direction=Payment.Direction.INCOME,
+        amount=amount,
+        category=Payment.Category.ADVANCE,
+        actor=actor,
+        client=client,
+        note=note,
+    )
+    _write_entry(
+        client=client,
+        kind=LedgerEntry.Kind.ADVANCE,
+        amount=-amount,
+        actor=actor,
+        comment=note,
+        payment=payment,
+    )
+    return payment
+
+
+@transaction.atomic
+def refund_pay(*, actor, client: Client, cashbox: Cashbox, amount, note: str = "") -> Payment:
+    """Pay money back to the client from a cashbox.
+
+    Refused when it exceeds what we owe the client, or what a cash cashbox holds.
+    """
+    amount = clean_amount(amount)
+    note = _clean_text(note, "note")
+    client = _lock_client(client)
+    owed = -client.balance
+    if owed <= 0:
+        raise MoneyError({"amount": [_("We owe this client nothing: there is nothing to refund.")]})
+    if amount > owed:
+        raise MoneyError(
+            {
+                "amount": [
+                    _("The refund exceeds what we owe the client (%(owed)s).")
+                    % {"owed": format_money(owed)}
+                ]
+            }
+        )
+    cashbox = _lock_cashbox(cashbox)
+    payment = _write_payment(
+        cashbox=cashbox,
+        direction=Payment.Direction.EXPENSE,
+        amount=amount,
+        category=Payment.Category.REFUND,
+        actor=actor,
+        client=client,
+        note=note,
+    )
+    _write_entry(
+        client=client,
+        kind=LedgerEntry.Kind.REFUND,
+        amount=amount,
+        actor=actor,
+        comment=note,
+        payment=payment,
+    )
+    return payment
+
+
+@transaction.atomic
+def document_payment_record(
+    *, actor, client: Client, cashbox: Cashbox, amount, document: DocumentRef, note: str = ""
+) -> Payment:
+    """The client pays for an order or a sale into a cashbox."""
+    amount = clean_amount(amount)
+    note = _clean_text(note, "note")
+    category = (
+        Payment.Category.SALE_PAYMENT if document.type == "sale" else Payment.Category.ORDER_PAYMENT
+    )
+    client = _lock_client(client)
+    cashbox = _lock_cashbox(cashbox)
+    payment = _write_payment(
+        cashbox=cashbox,
+        direction=Payment.Direction.INCOME,
+        amount=amount,
+        category=category,
+        actor=actor,
+        client=client,
+        note=note,
+        document=document,
+    )
+    _write_entry(
+        client=client,
+        kind=LedgerEntry.Kind.PAYMENT,
+        amount=-amount,
+        actor=actor,
+        comment=note,
+        payment=payment,
+        document=document,
+    )
+    return payment
+
+
+@transaction.atomic
+def balance_correct(*, actor, client: Client, amount, reason: str) -> LedgerEntry:
+    """Adjust a balance by a signed amount, with a mandatory reason. No money moves."""
+    amount = clean_amount(amount, allow_negative=True)
+    reason = _clean_text(reason, "reason", required=True)
+    client = _lock_client(client)
+    return _write_entry(
+        client=client,
+        kind=LedgerEntry.Kind.CORRECTION,
+        amount=amount,
+        actor=actor,
+        comment=reason,
+    )
+
+
+@transaction.atomic
+def entry_reverse(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """Undo an entry with an opposite one that points at it; its payment is reversed too.
+
+    An entry is reversed at most once, and a reversal is not itself reversed (make a
+    correction instead).
+    """
+    reason = _clean_text(reason, "reason", required=True)
+    client = _lock_client(entry.client)
+    entry = LedgerEntry.objects.select_related("payment__cashbox").get(pk=entry.pk)
+    if entry.kind == LedgerEntry.Kind.REVERSAL:
+        raise MoneyError(_("A reversal cannot be reversed; make a correction instead."))
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise MoneyError(_("This entry has already been reversed."))
+    reversing_payment = None
+    original = entry.payment
+    if original is not None:
+        cashbox = _lock_cashbox(original.cashbox)
+        opposite = (
+            Payment.Direction.EXPENSE
+            if original.direction == Payment.Direction.INCOME
+            else Payment.Direction.INCOME
+        )
+        reversing_payment = _write_payment(
+            cashbox=cashbox,
+            direction=opposite,
+            amount=original.amount,
+            category=Payment.Category.REVERSAL,
+            actor=actor,
+            client=client,
+            note=reason,
+            reverses=original,
+        )
+    return _write_entry(
+        client=client,
+        kind=LedgerEntry.Kind.REVERSAL,
+        amount=-entry.amount,
+        actor=actor,
+        comment=reason,
+        payment=reversing_payment,
+        reverses=entry,
+    )
+
+
+@transaction.atomic
+def cash_move(
+    *, actor, cashbox: Cashbox, direction: str, amount, category: str, note: str = ""
+) -> Payment:
+    """Money in or out of a cashbox that concerns no client (other income or expense)."""
+    amount = clean_amount(amount)
+    note = _clean_text(note, "note")
+    if category not in (Payment.Category.OTHER_INCOME, Payment.Category.OTHER_EXPENSE):
+        raise MoneyError(
+            {"kind": [_("Only other income or other expense moves without a client.")]}
+        )
+    cashbox = _lock_cashbox(cashbox)
+    return _write_payment(
+        cashbox=cashbox,
+        direction=direction,
+        amount=amount,
+        category=category,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def cashbox_save(*, actor, cashbox: Cashbox, title: str, kind: str, virtual: bool, active: bool):
+    """Create or edit a cashbox. A cash cashbox holding a negative balance stays cashless."""
+    if cashbox.pk and kind == Cashbox.Kind.CASH and cashbox.kind != kind:
+        locked = Cashbox.objects.select_for_update().get(pk=cashbox.pk)
+        if locked.balance < 0:
+            raise MoneyError({"kind": [_("A cashbox below zero cannot become a cash cashbox.")]})
+    cashbox.title = _clean_text(title, "title", required=True)[:100]
+    cashbox.kind, cashbox.virtual, cashbox.active = kind, virtual, active
+    if cashbox.pk:
+        cashbox.save(update_fields=["title", "kind", "virtual", "active"])
+    else:
+        cashbox.save()
+    return cashbox
+
+
+def _money_history_guard(client: Client) -> str | None:
+    if (
+        LedgerEntry.objects.filter(client=client).exists()
+        or Payment.objects.filter(client=client).exists()
+    ):
+        return _("This client has money history and cannot be deleted; archive it instead.")
+    return None
+
+
+def register_guards() -> None:
+    register_delete_guard(_money_history_guard)

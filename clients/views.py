@@ -179,7 +179,17 @@ def client_profile(request: HttpRequest, pk: int, tab: str = "general") -> HttpR
     current = get_tab(tab)
     if current is None or not current.visible_to(request.user):
         raise Http404
-    response = current.view(request, client)
+    return in_profile_frame(request, client, tab, current.view(request, client))
+
+
+def in_profile_frame(
+    request: HttpRequest, client: Client, tab: str, response: HttpResponse
+) -> HttpResponse:
+    """A tab's response as htmx wants it (alone) or inside the whole profile page.
+
+    Tab actions (a form posted to its own URL) use it too, so a refused form posted
+    without htmx comes back as the whole page with the tab open.
+    """
     if wants_partial(request) or response.status_code != 200:
         response.headers.setdefault("Vary", "HX-Request")
         return response

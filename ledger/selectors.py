@@ -48,6 +48,20 @@ def client_payments(client) -> QuerySet[Payment]:
     )
 
 
+# How to find a document (order, sale) by id: the documents app registers a function per
+# type that returns a DocumentRef, or None when no such document exists.
+_document_resolvers: dict = {}
+
+
+def register_document_resolver(doc_type: str, resolve) -> None:
+    _document_resolvers[doc_type] = resolve
+
+
+def resolve_document(doc_type: str, doc_id: int):
+    resolve = _document_resolvers.get(doc_type)
+    return resolve(doc_id) if resolve else None
+
+
 # How to link to a document (order, sale) from a ledger row: the documents app registers a
 # URL name per type. The ledger itself knows no documents.
 _document_urls: dict[str, str] = {}

@@ -36,6 +36,7 @@ class DocumentRef:
     type: str
     id: int
     number: str
+    client_id: int | None = None
 
 
 def clean_amount(value, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
@@ -329,10 +330,16 @@ def cash_move(
     """Money in or out of a cashbox that concerns no client (other income or expense)."""
     amount = clean_amount(amount)
     note = _clean_text(note, "note")
-    if category not in (Payment.Category.OTHER_INCOME, Payment.Category.OTHER_EXPENSE):
+    expected = {
+        Payment.Category.OTHER_INCOME: Payment.Direction.INCOME,
+        Payment.Category.OTHER_EXPENSE: Payment.Direction.EXPENSE,
+    }
+    if category not in expected:
         raise MoneyError(
             {"kind": [_("Only other income or other expense moves without a client.")]}
         )
+    if direction != expected[category]:
+        raise MoneyError({"kind": [_("Income goes into a cashbox; an expense comes out of it.")]})
     cashbox = _lock_cashbox(cashbox)
     return _write_payment(
         cashbox=cashbox,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.models import Client
-from clients.views import append_profile_header
+from clients.views import append_profile_header, in_profile_frame
 from core.htmx import wants_partial
 
 from . import services
@@ -76,9 +76,12 @@ def _done(request, client: Client, tab: str, message: str) -> HttpResponse:
 
 
 def _refused(request, client, tab, form, which="") -> HttpResponse:
+    """The tab again with the dialog open and the errors shown (whole page without htmx)."""
     if tab == "balance":
-        return balance_tab(request, client, form=form)
-    return payments_tab(request, client, form=form, which=which)
+        response = balance_tab(request, client, form=form)
+    else:
+        response = payments_tab(request, client, form=form, which=which)
+    return in_profile_frame(request, client, tab, response)
 
 
 @permission_required("ledger.correct", raise_exception=True)

@@ -6,7 +6,7 @@ from core.api.serializers import StrictFieldsMixin
 from core.money import MAX_AMOUNT
 
 from ..models import Cashbox, LedgerEntry, Payment
-from ..selectors import entry_source
+from ..selectors import entry_source, resolve_document
 
 
 def money_field(**kwargs) -> serializers.DecimalField:
@@ -88,6 +88,8 @@ class PaymentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     cashbox = serializers.PrimaryKeyRelatedField(queryset=Cashbox.objects.all())
     amount = money_field(min_value=0, max_value=MAX_AMOUNT)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    order = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    sale = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +105,21 @@ class PaymentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
             raise serializers.ValidationError(
                 {"client": [_("Other income and expenses concern no client.")]}
             )
+        order, sale = attrs.pop("order", None), attrs.pop("sale", None)
+        if order and sale:
+            raise serializers.ValidationError({"sale": [_("Give an order or a sale, not both.")]})
+        if order or sale:
+            doc_type, doc_id = ("order", order) if order else ("sale", sale)
+            if attrs["kind"] != "advance":
+                raise serializers.ValidationError(
+                    {doc_type: [_("Only a payment from the client can be for a document.")]}
+                )
+            document = resolve_document(doc_type, doc_id)
+            if document is None or document.client_id != attrs["client"].pk:
+                raise serializers.ValidationError(
+                    {doc_type: [_("No such document for this client.")]}
+                )
+            attrs["document"] = document
         return attrs
 
 

@@ -151,6 +151,10 @@ class PaymentViewSet(
     def _move(self, actor, data) -> Payment:
         kind = data["kind"]
         common = {"actor": actor, "cashbox": data["cashbox"], "amount": data["amount"]}
+        if kind == "advance" and data.get("document"):
+            return services.document_payment_record(
+                client=data["client"], note=data["note"], document=data["document"], **common
+            )
         if kind == "advance":
             return services.advance_accept(client=data["client"], note=data["note"], **common)
         if kind == "refund":

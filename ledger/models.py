@@ -16,6 +16,25 @@ from clients.models import Client
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+class ImmutableRecord(Exception):
+    """Money rows are written once: a mistake is undone by a reversing row, never an edit."""
+
+
+class AppendOnly(models.Model):
+    """Refuses to update or delete a saved row through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecord(f"{type(self).__name__} #{self.pk} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(f"{type(self).__name__} #{self.pk} cannot be deleted.")
+
+
 class Cashbox(models.Model):
     """Where money is kept: a till (cash) or an account (cashless). Its balance is the sum of
     its payments, stored and updated in the same transaction as each payment."""
@@ -51,7 +70,7 @@ class Cashbox(models.Model):
         return self.title
 
 
-class Payment(models.Model):
+class Payment(AppendOnly):
     """A cash transaction: money into (income) or out of (expense) a cashbox.
 
     Immutable once written; a mistake is undone by a reversing payment (``reverses``).
@@ -103,7 +122,7 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["-id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -130,7 +149,7 @@ class Payment(models.Model):
         return self.amount if self.direction == self.Direction.INCOME else -self.amount
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """One signed change to a client's balance. Never updated or deleted.
 
     ``balance_after`` is the client's balance right after this entry, written under the
@@ -172,7 +191,7 @@ class LedgerEntry(models.Model):
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(AppendOnly.Meta):
         ordering = ["-id"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")

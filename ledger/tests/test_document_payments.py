@@ -88,3 +88,26 @@ def test_other_expense_cannot_put_money_in(manager):
         )
     cashbox.refresh_from_db()
     assert cashbox.balance == 0 and not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_money_rows_cannot_be_edited_or_deleted(manager):
+    from ledger.models import ImmutableRecord
+    from ledger.services import advance_accept
+
+    client, cashbox = ClientFactory(), CashboxFactory()
+    payment = advance_accept(actor=manager, client=client, cashbox=cashbox, amount="25.00")
+    entry = LedgerEntry.objects.get(payment=payment)
+    entry.amount = Decimal("-1.00")
+    with pytest.raises(ImmutableRecord):
+        entry.save()
+    with pytest.raises(ImmutableRecord):
+        entry.delete()
+    payment.note = "changed"
+    with pytest.raises(ImmutableRecord):
+        payment.save()
+    with pytest.raises(ImmutableRecord):
+        payment.delete()
+    entry.refresh_from_db()
+    assert entry.amount == Decimal("-25.00")
+    assert Payment.objects.get(pk=payment.pk).note == ""

@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from clients.api.views import ClientViewSet
+from documents.api.views import ProductViewSet, ServiceViewSet
 from ledger.api import views as ledger
 
 router = DefaultRouter()
@@ -12,6 +13,8 @@ router.include_root_view = False
 router.register("clients", ClientViewSet, basename="client")
 router.register("cashboxes", ledger.CashboxViewSet, basename="cashbox")
 router.register("payments", ledger.PaymentViewSet, basename="payment")
+router.register("services", ServiceViewSet, basename="service")
+router.register("products", ProductViewSet, basename="product")
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "clients",
     "ledger",
+    "documents",
     "demo",
 ]
 

@@ -264,6 +264,49 @@ def document_payment_record(
     return payment
 
 
+CHARGE_KINDS = (LedgerEntry.Kind.ORDER_CHARGE, LedgerEntry.Kind.SALE_CHARGE)
+
+
+@transaction.atomic
+def document_charge(
+    *, actor, client: Client, amount, kind: str, document: DocumentRef, comment: str = ""
+) -> LedgerEntry:
+    """Charge the client for a closed order or a completed sale: the balance moves toward
+    "the client owes us" by ``amount``. No money moves; payments are recorded separately."""
+    if kind not in CHARGE_KINDS:
+        raise ValueError(f"not a document charge kind: {kind!r}")
+    amount = clean_amount(amount)
+    comment = _clean_text(comment, "comment")
+    client = _lock_client(client)
+    return _write_entry(
+        client=client, kind=kind, amount=amount, actor=actor, comment=comment, document=document
+    )
+
+
+# A document keeps its own "amount paid". A payment for a document that arrives through the
+# payments API goes through the documents app's own function, registered per type here, so
+# the document and the ledger move together. The ledger imports no document code.
+_document_payers: dict = {}
+
+
+def register_document_payer(doc_type: str, pay) -> None:
+    """``pay(actor=, document=, cashbox=, amount=, note=) -> Payment``"""
+    _document_payers[doc_type] = pay
+
+
+@transaction.atomic
+def document_pay(
+    *, actor, client: Client, cashbox: Cashbox, amount, document: DocumentRef, note: str = ""
+) -> Payment:
+    """Record a payment for a document through its app, or directly when none is registered."""
+    pay = _document_payers.get(document.type)
+    if pay is None:
+        return document_payment_record(
+            actor=actor, client=client, cashbox=cashbox, amount=amount, document=document, note=note
+        )
+    return pay(actor=actor, document=document, cashbox=cashbox, amount=amount, note=note)
+
+
 @transaction.atomic
 def balance_correct(*, actor, client: Client, amount, reason: str) -> LedgerEntry:
     """Adjust a balance by a signed amount, with a mandatory reason. No money moves."""

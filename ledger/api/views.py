@@ -152,7 +152,7 @@ class PaymentViewSet(
         kind = data["kind"]
         common = {"actor": actor, "cashbox": data["cashbox"], "amount": data["amount"]}
         if kind == "advance" and data.get("document"):
-            return services.document_payment_record(
+            return services.document_pay(
                 client=data["client"], note=data["note"], document=data["document"], **common
             )
         if kind == "advance":

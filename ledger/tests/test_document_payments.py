@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from clients.tests.factories import ClientFactory
-from ledger import selectors
+from ledger import selectors, services
 from ledger.models import LedgerEntry, Payment
 from ledger.services import DocumentRef
 from ledger.tests.factories import CashboxFactory
@@ -17,9 +17,17 @@ def orders():
     """A stand-in documents app with one order, number A-7, for one client."""
     owner = ClientFactory()
     known = {70: DocumentRef(type="order", id=70, number="A-7", client_id=owner.pk)}
+    previous = selectors._document_resolvers.get("order")
+    previous_payer = services._document_payers.pop("order", None)
     selectors.register_document_resolver("order", known.get)
     yield owner
-    selectors._document_resolvers.pop("order", None)
+    # Put back the documents app's own resolver and payer, which later tests rely on.
+    if previous is None:
+        selectors._document_resolvers.pop("order", None)
+    else:
+        selectors.register_document_resolver("order", previous)
+    if previous_payer is not None:
+        services.register_document_payer("order", previous_payer)
 
 
 def post(api, client, cashbox, **extra):

@@ -1,0 +1,34 @@
+"""One status per group to start from; the shop renames, recolours and adds its own in
+settings. Written out here so later changes to the defaults do not change what this
+migration did."""
+
+from django.db import migrations
+
+STATUSES = [
+    ("New", "new", "#2563eb"),
+    ("In progress", "in_progress", "#d97706"),
+    ("Pending", "pending", "#7c3aed"),
+    ("Done", "done", "#059669"),
+    ("Delivery", "delivery", "#0891b2"),
+    ("Closed", "closed", "#4b5563"),
+    ("Cancelled", "cancelled", "#dc2626"),
+]
+
+
+def create_statuses(apps, schema_editor):
+    OrderStatus = apps.get_model("documents", "OrderStatus")
+    for position, (name, group, color) in enumerate(STATUSES):
+        OrderStatus.objects.get_or_create(
+            group=group, name=name, defaults={"color": color, "position": position}
+        )
+
+
+def remove_statuses(apps, schema_editor):
+    OrderStatus = apps.get_model("documents", "OrderStatus")
+    for name, group, _color in STATUSES:
+        OrderStatus.objects.filter(group=group, name=name, orders__isnull=True).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("documents", "0004_orders")]
+    operations = [migrations.RunPython(create_statuses, remove_statuses)]

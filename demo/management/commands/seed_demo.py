@@ -17,6 +17,7 @@ from accounts import services as account_services
 from accounts.models import Employee, Role
 from clients import services as client_services
 from clients.models import AdCampaign, Client, CustomField
+from documents import services as catalog
 from ledger import services as money
 from ledger.models import Cashbox
 
@@ -107,6 +108,22 @@ ORGANIZATIONS = [
     ("Padaria Pão Quente", "67.890.123/0001-45"),
 ]
 TAGS = ["VIP", "Corporate", "Recorrente", "Garantia", "Atacado", "Indicação"]
+SERVICES = [
+    ("Diagnóstico", "80.00", 0),
+    ("Troca de tela de smartphone", "250.00", 90),
+    ("Troca de bateria", "150.00", 90),
+    ("Limpeza interna e troca de pasta térmica", "120.00", 30),
+    ("Reparo de placa-mãe", "400.00", 90),
+    ("Formatação e instalação de sistema", "100.00", 30),
+]
+PRODUCTS = [
+    ("TEL-IP13", "Tela iPhone 13 (compatível)", "420.00", "260.00"),
+    ("TEL-A54", "Tela Samsung Galaxy A54", "380.00", "230.00"),
+    ("BAT-IP11", "Bateria iPhone 11", "180.00", "95.00"),
+    ("CAB-USBC", "Cabo USB-C 1 m", "35.00", "12.00"),
+    ("PAS-TERM", "Pasta térmica 4 g", "25.00", "9.00"),
+    ("SSD-480", "SSD 480 GB SATA", "260.00", "190.00"),
+]
 SOURCES = ["Google", "Instagram", "Facebook", "Indicação de cliente", "Passou na frente"]
 STREETS = ["Rua Augusta", "Av. Paulista", "Rua da Consolação", "Rua das Flores", "Av. Brasil"]
 DDDS = ["11", "21", "31", "41", "51", "61", "71", "81"]
@@ -207,6 +224,17 @@ class Command(BaseCommand):
                 tags=["Corporate"],
             )
         self._money(rng, employees)
+        self._catalog(employees[0])
+
+    def _catalog(self, admin) -> None:
+        for title, price, warranty in SERVICES:
+            catalog.service_create(
+                actor=admin, title=title, price=Decimal(price), warranty_days=warranty
+            )
+        for sku, title, price, cost in PRODUCTS:
+            catalog.product_create(
+                actor=admin, sku=sku, title=title, price=Decimal(price), cost=Decimal(cost)
+            )
 
     def _money(self, rng: random.Random, employees) -> None:
         """Cashboxes and a few months of advances, refunds and corrections."""

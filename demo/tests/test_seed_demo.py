@@ -1,0 +1,34 @@
+"""The demo `make run` loads: logins that work, realistic clients, consistent money."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from accounts.models import Employee
+from clients.models import Client
+from documents.models import Product, Service
+from ledger.models import Cashbox, LedgerEntry
+
+
+@pytest.mark.django_db
+def test_demo_loads_once_with_working_logins_and_consistent_money():
+    call_command("seed_demo", stdout=StringIO())
+    for login, role in [("admin", "full_access"), ("manager", "manager"), ("tech", "specialist")]:
+        employee = authenticate(username=login, password=login)
+        assert employee is not None, login
+        assert employee.role.system_code == role
+    assert 55 <= Client.objects.count() <= 65
+    assert Client.objects.filter(kind="organization").exists()
+    assert Client.objects.filter(conflicted=True).exists()
+    assert Client.objects.filter(phones__number__startswith="+55").exists()
+    assert Cashbox.objects.count() == 2 and LedgerEntry.objects.exists()
+    assert Service.objects.exists() and Product.objects.exists()
+    call_command("check_ledger", stdout=StringIO())  # raises on any mismatch
+
+    counts = (Employee.objects.count(), Client.objects.count(), LedgerEntry.objects.count())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert (Employee.objects.count(), Client.objects.count(), LedgerEntry.objects.count()) == counts

@@ -161,31 +161,58 @@ def _write_entry(
     )
 
 
+def _client_money(
+    *,
+    actor,
+    client: Client,
+    cashbox: Cashbox,
+    direction: str,
+    amount: Decimal,
+    category: str,
+    entry_kind: str,
+    note: str,
+    document: DocumentRef | None = None,
+) -> Payment:
+    """Money between a (locked) client and a (locked) cashbox: the payment and its mirror
+    entry. Money coming in lowers what the client owes; money going out raises it."""
+    payment = _write_payment(
+        cashbox=cashbox,
+        direction=direction,
+        amount=amount,
+        category=category,
+        actor=actor,
+        client=client,
+        note=note,
+        document=document,
+    )
+    _write_entry(
+        client=client,
+        kind=entry_kind,
+        amount=-payment.signed_amount,
+        actor=actor,
+        comment=note,
+        payment=payment,
+        document=document,
+    )
+    return payment
+
+
 @transaction.atomic
 def advance_accept(*, actor, client: Client, cashbox: Cashbox, amount, note: str = "") -> Payment:
     """Take money from the client into a cashbox: the balance moves toward "we owe"."""
     amount = clean_amount(amount)
     note = _clean_text(note, "note")
     client = _lock_client(client)
-    cashbox = _lock_cashbox(cashbox)
-    payment = _write_payment(
-        cashbox=cashbox,
+    return _client_money(
+        actor=actor,
+        client=client,
+        cashbox=_lock_cashbox(cashbox),
         direction=Payment.Direction.INCOME,
         amount=amount,
         category=Payment.Category.ADVANCE,
-        actor=actor,
-        client=client,
+        entry_kind=LedgerEntry.Kind.ADVANCE,
         note=note,
     )
-    _write_entry(
-        client=client,
-        kind=LedgerEntry.Kind.ADVANCE,
-        amount=-amount,
-        actor=actor,
-        comment=note,
-        payment=payment,
-    )
-    return payment
 
 
 @transaction.atomic
@@ -209,25 +236,16 @@ def refund_pay(*, actor, client: Client, cashbox: Cashbox, amount, note: str = "
                 ]
             }
         )
-    cashbox = _lock_cashbox(cashbox)
-    payment = _write_payment(
-        cashbox=cashbox,
+    return _client_money(
+        actor=actor,
+        client=client,
+        cashbox=_lock_cashbox(cashbox),
         direction=Payment.Direction.EXPENSE,
         amount=amount,
         category=Payment.Category.REFUND,
-        actor=actor,
-        client=client,
+        entry_kind=LedgerEntry.Kind.REFUND,
         note=note,
     )
-    _write_entry(
-        client=client,
-        kind=LedgerEntry.Kind.REFUND,
-        amount=amount,
-        actor=actor,
-        comment=note,
-        payment=payment,
-    )
-    return payment
 
 
 @transaction.atomic
@@ -240,28 +258,17 @@ def document_payment_record(
     category = (
         Payment.Category.SALE_PAYMENT if document.type == "sale" else Payment.Category.ORDER_PAYMENT
     )
-    client = _lock_client(client)
-    cashbox = _lock_cashbox(cashbox)
-    payment = _write_payment(
-        cashbox=cashbox,
+    return _client_money(
+        actor=actor,
+        client=_lock_client(client),
+        cashbox=_lock_cashbox(cashbox),
         direction=Payment.Direction.INCOME,
         amount=amount,
         category=category,
-        actor=actor,
-        client=client,
+        entry_kind=LedgerEntry.Kind.PAYMENT,
         note=note,
         document=document,
     )
-    _write_entry(
-        client=client,
-        kind=LedgerEntry.Kind.PAYMENT,
-        amount=-amount,
-        actor=actor,
-        comment=note,
-        payment=payment,
-        document=document,
-    )
-    return payment
 
 
 CHARGE_KINDS = (LedgerEntry.Kind.ORDER_CHARGE, LedgerEntry.Kind.SALE_CHARGE)

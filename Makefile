@@ -23,7 +23,11 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py welcome --host $(HOST) --port $(PORT)
-	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	@# The background worker (SMS, recordings, …) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload --queue-name '*' -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off \
+		--ws-max-size 65536 --timeout-graceful-shutdown 5
 
 # The whole suite: lint, then every test (browser tests included) on SQLite and PostgreSQL.
 test: $(VENV)/.dev system-packages lint

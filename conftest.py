@@ -21,6 +21,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in the installation's language and leaves no other one behind.
+
+    A request served in pt-BR (LocaleMiddleware) or an ``activate()`` leaves that language on
+    the worker thread; the next test on the same xdist worker would then read Portuguese.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_employee(db):
     from accounts.tests.factories import EmployeeFactory

@@ -22,6 +22,7 @@ CLIENTS = _("Clients")
 MONEY = _("Balance and payments")
 DOCUMENTS = _("Documents")
 LEADS = _("Leads")
+ASSETS = _("Assets")
 COMMUNICATIONS = _("Communications")
 ADMINISTRATION = _("Administration")
 
@@ -38,10 +39,14 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission("ledger.refund", _("Refund clients"), MONEY),
     Permission("documents.edit", _("Create and edit documents"), DOCUMENTS),
     Permission("documents.close", _("Close documents"), DOCUMENTS),
+    Permission("documents.reopen", _("Reopen closed documents"), DOCUMENTS),
     Permission("documents.view_all", _("View all documents"), DOCUMENTS),
     Permission("documents.view_own", _("View only my documents"), DOCUMENTS),
     Permission("leads.view_all", _("View all leads"), LEADS),
     Permission("leads.view_own", _("View only my leads"), LEADS),
+    Permission("leads.edit", _("Create and edit leads"), LEADS),
+    Permission("assets.view", _("View assets"), ASSETS),
+    Permission("assets.edit", _("Create, edit and move assets"), ASSETS),
     Permission(
         "communications.recordings", _("Listen to and download call recordings"), COMMUNICATIONS
     ),

@@ -158,7 +158,7 @@ def append_profile_header(
 def _tab_strip(request: HttpRequest, client: Client, current: str) -> dict:
     tabs = tabs_for(request.user)
     return {
-        "tabs": [(t, t.count(client) if t.count else None) for t in tabs],
+        "tabs": [(t, t.count(client, request.user) if t.count else None) for t in tabs],
         "current": get_tab(current),
     }
 

@@ -1,18 +1,24 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.views import home
+from core.views import home, settings_index
 
 urlpatterns = [
     path("", home, name="home"),
+    path("settings/", settings_index, name="settings"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("accounts.urls")),
     path("", include("clients.urls")),
     path("", include("ledger.urls")),
     path("", include("documents.urls")),
+    path("", include("leads.urls")),
+    path("", include("assets.urls")),
+    path("", include("jobs.urls")),
+    path("", include("calls.urls")),
+    path("", include("sms.urls")),
+    path("", include("conversations.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
@@ -22,7 +28,5 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (asset photos, later recordings) are never served from MEDIA_URL, not even
+# in DEBUG: each goes through a view that checks the employee may see it.

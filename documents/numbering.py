@@ -17,6 +17,7 @@ DEFAULT_PREFIXES = {
     DocumentSequence.DocType.ORDER: "A-",
     DocumentSequence.DocType.ESTIMATE: "E-",
     DocumentSequence.DocType.SALE: "S-",
+    DocumentSequence.DocType.LEAD: "L-",
 }
 
 
@@ -39,7 +40,8 @@ def _locked_sequence(doc_type: str) -> DocumentSequence:
 
 
 def next_number(doc_type: str) -> str:
-    """The next number of ``doc_type`` ("order", "estimate" or "sale"), e.g. ``"A-000042"``.
+    """The next number of ``doc_type`` ("order", "estimate", "sale" or "lead"), e.g.
+    ``"A-000042"``.
 
     Call it inside the ``transaction.atomic()`` that saves the document: the number is only
     taken when that transaction commits.

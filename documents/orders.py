@@ -6,12 +6,11 @@ A refused change raises ``OrderError`` (or the ledger's ``MoneyError`` for a bad
 writes nothing. Money moves only through ``ledger.services``.
 """
 
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,31 +24,15 @@ from ledger.services import (
     entry_reverse,
 )
 
-from .models import TITLE_MAX, Order, OrderItem, OrderStatus, OrderStatusChange, Product, Service
+from .checks import MAX_COMMENT, MAX_LONG_TEXT, clean_date, clean_employee, clean_text
+from .hooks import status_changed
+from .lines import line_changes, line_values, lines_total
+from .models import Order, OrderItem, OrderStatus, OrderStatusChange
 from .numbering import next_number
-from .services import MAX_WARRANTY_DAYS
-from .totals import (
-    DiscountKind,
-    LineInput,
-    LineKind,
-    TotalsError,
-    document_total,
-    proposed_discount,
-)
 
 Group = OrderStatus.Group
 FINISHED_GROUPS = (Group.CLOSED, Group.CANCELLED)
 ORDER_FIELDS = {"order_type", "manager", "assignee", "malfunction", "description", "due_date"}
-ITEM_FIELDS = {
-    "title",
-    "quantity",
-    "price",
-    "discount",
-    "discount_kind",
-    "warranty_days",
-    "assignee",
-}
-MAX_COMMENT = 500
 SETTLEMENTS = ("cashbox", "balance")
 
 
@@ -81,14 +64,7 @@ def first_status(group: str) -> OrderStatus:
 
 
 def _text(value, field: str, *, limit: int | None = None, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise OrderError({field: [_("This field is required.")]})
-    if limit is not None and len(text) > limit:
-        raise OrderError(
-            {field: [_("Ensure this value has at most %(limit)d characters.") % {"limit": limit}]}
-        )
-    return text
+    return clean_text(value, field, error=OrderError, limit=limit, required=required)
 
 
 def _order_fields(fields: dict) -> dict:
@@ -101,15 +77,17 @@ def _order_fields(fields: dict) -> dict:
         cleaned["order_type"] = _text(cleaned["order_type"], "order_type", limit=64)
     for name in ("malfunction", "description"):
         if name in cleaned:
-            cleaned[name] = _text(cleaned[name], name, limit=5000)
-    due = cleaned.get("due_date")
-    if due is not None and not isinstance(due, date):
-        raise OrderError({"due_date": [_("Enter a valid date.")]})
+            cleaned[name] = _text(cleaned[name], name, limit=MAX_LONG_TEXT)
+    if "due_date" in cleaned:
+        cleaned["due_date"] = clean_date(cleaned["due_date"], "due_date", error=OrderError)
+    for name in ("manager", "assignee"):
+        if name in cleaned:
+            cleaned[name] = clean_employee(cleaned[name], name, error=OrderError)
     return cleaned
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("status").get(pk=order.pk)
+    return Order.objects.select_for_update(of=("self",)).select_related("status").get(pk=order.pk)
 
 
 def _refuse_if_finished(order: Order) -> None:
@@ -124,10 +102,12 @@ def _num(order: Order) -> dict:
 
 
 def _record_status(*, actor, order: Order, status: OrderStatus, comment: str = "", **extra) -> None:
-    """Move the (locked) order to ``status`` and keep the step in its history."""
+    """Move the (locked) order to ``status``, keep the step in its history and tell the
+    apps listening (``documents.hooks``)."""
+    from_status = order.status if order.pk and order.status_id else None
     OrderStatusChange.objects.create(
         order=order,
-        from_status=order.status if order.pk and order.status_id else None,
+        from_status=from_status,
         to_status=status,
         employee=actor,
         comment=comment,
@@ -136,50 +116,40 @@ def _record_status(*, actor, order: Order, status: OrderStatus, comment: str = "
     order.status = status
     for name, value in extra.items():
         setattr(order, name, value)
-
-
-def _line(**numbers) -> LineInput:
-    try:
-        return LineInput(**numbers)
-    except TotalsError as error:
-        raise OrderError(error.message_dict) from None
+    status_changed(actor=actor, order=order, from_status=from_status, to_status=status)
 
 
 def _recompute_total(order: Order) -> None:
     """Set the (locked) order's total from its lines, with ``documents.totals``."""
-    items = OrderItem.objects.filter(order=order)
-    try:
-        total = document_total(item.line_input() for item in items)
-    except TotalsError as error:
-        raise OrderError(error.message_dict) from None
+    total = lines_total(OrderItem.objects.filter(order=order), error=OrderError)
     Order.objects.filter(pk=order.pk).update(total=total)
     order.total = total
 
 
-def _warranty(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise OrderError({"warranty_days": [_("Enter a whole number.")]})
-    if not 0 <= value <= MAX_WARRANTY_DAYS:
-        raise OrderError(
-            {
-                "warranty_days": [
-                    _("Enter a number of days from 0 to %(max)d.") % {"max": MAX_WARRANTY_DAYS}
-                ]
-            }
-        )
-    return value
+def _next_position(order: Order) -> int:
+    return (OrderItem.objects.filter(order=order).aggregate(m=Max("position"))["m"] or 0) + 1
 
 
 # --- creating and editing --------------------------------------------------------------------
 
 
 @transaction.atomic
-def order_create(*, actor, client: Client, status: OrderStatus | None = None, **fields) -> Order:
+def order_create(
+    *,
+    actor,
+    client: Client,
+    status: OrderStatus | None = None,
+    items: Iterable[dict] = (),
+    **fields,
+) -> Order:
     """Open a work order for ``client``, numbered from the gap-free order sequence.
 
-    Without ``status`` the order starts in the first active status of the New group.
-    ``fields``: order_type, manager, assignee, malfunction, description, due_date.
+    Without ``status`` the order starts in the first active status of the New group; without
+    a manager, the employee who opens it manages it. ``fields``: order_type, manager,
+    assignee, malfunction, description, due_date. ``items``: lines to add at once (the
+    arguments of ``order_item_add``).
     """
+    fields.setdefault("manager", actor)
     cleaned = _order_fields(fields)
     if status is None:
         status = first_status(Group.NEW)
@@ -190,6 +160,9 @@ def order_create(*, actor, client: Client, status: OrderStatus | None = None, **
     order.number = next_number("order")
     order.save()
     OrderStatusChange.objects.create(order=order, to_status=status, employee=actor)
+    status_changed(actor=actor, order=order, from_status=None, to_status=status)
+    for line in items:
+        order_item_add(actor=actor, order=order, **line)
     return order
 
 
@@ -207,74 +180,14 @@ def order_update(*, actor, order: Order, **fields) -> Order:
 
 
 @transaction.atomic
-def order_item_add(
-    *,
-    actor,
-    order: Order,
-    kind: str,
-    service: Service | None = None,
-    product: Product | None = None,
-    title: str = "",
-    quantity=Decimal("1"),
-    price=None,
-    discount=None,
-    discount_kind: str = DiscountKind.PERCENT,
-    warranty_days: int | None = None,
-    assignee=None,
-) -> OrderItem:
-    """Add a line to an open order and recompute its total.
-
-    The price, title and warranty default to the catalog item's; the discount defaults to
-    the client's personal discount for this kind of line (in percent).
-    """
+def order_item_add(*, actor, order: Order, **line) -> OrderItem:
+    """Add a line to an open order and recompute its total. ``line``: the arguments of
+    ``documents.lines.line_values`` (kind, service or product, title, quantity, price,
+    discount, discount_kind, warranty_days, assignee)."""
     locked = _lock(order)
     _refuse_if_finished(locked)
-    if kind not in LineKind.values:
-        raise OrderError({"kind": [_("Unknown line kind.")]})
-    catalog = {LineKind.SERVICE: service, LineKind.PRODUCT: product}.get(kind)
-    if kind == LineKind.SERVICE and (service is None or product is not None):
-        raise OrderError({"service": [_("Choose a service.")]})
-    if kind == LineKind.PRODUCT and (product is None or service is not None):
-        raise OrderError({"product": [_("Choose a product.")]})
-    if kind == LineKind.TEXT and (service is not None or product is not None):
-        raise OrderError({"kind": [_("A free-text line has no catalog item.")]})
-    if kind == LineKind.TEXT and price is None:
-        raise OrderError({"price": [_("Enter a price.")]})
-    if catalog is not None and not catalog.active:
-        raise OrderError({kind: [_("This item is no longer offered.")]})
-
-    if discount is None:
-        discount = (
-            proposed_discount(locked.client, kind)
-            if discount_kind == DiscountKind.PERCENT
-            else Decimal("0")
-        )
-    line = _line(
-        quantity=quantity,
-        price=catalog.price if price is None else price,
-        discount=discount,
-        discount_kind=discount_kind,
-    )
-    title = _text(
-        title or (catalog.title if catalog else ""), "title", limit=TITLE_MAX, required=True
-    )
-    if warranty_days is None:
-        warranty_days = service.warranty_days if service is not None else 0
-    position = (OrderItem.objects.filter(order=locked).aggregate(m=Max("position"))["m"] or 0) + 1
-    item = OrderItem.objects.create(
-        order=locked,
-        kind=kind,
-        service=service,
-        product=product,
-        title=title,
-        quantity=line.quantity,
-        price=line.price,
-        discount=line.discount,
-        discount_kind=line.discount_kind,
-        warranty_days=_warranty(warranty_days),
-        assignee=assignee,
-        position=position,
-    )
+    values = line_values(error=OrderError, client=locked.client, **line)
+    item = OrderItem.objects.create(order=locked, position=_next_position(locked), **values)
     _recompute_total(locked)
     order.total = locked.total
     return item
@@ -284,28 +197,10 @@ def order_item_add(
 def order_item_update(*, actor, item: OrderItem, **changes) -> OrderItem:
     """Change a line of an open order (title, quantity, price, discount, warranty, assignee)
     and recompute the order's total."""
-    unknown = set(changes) - ITEM_FIELDS
-    if unknown:
-        raise TypeError(f"unknown item fields: {', '.join(sorted(unknown))}")
     locked = _lock(item.order)
     _refuse_if_finished(locked)
     current = OrderItem.objects.get(pk=item.pk, order=locked)
-    merged = {name: changes.get(name, getattr(current, name)) for name in ITEM_FIELDS}
-    line = _line(
-        quantity=merged["quantity"],
-        price=merged["price"],
-        discount=merged["discount"],
-        discount_kind=merged["discount_kind"],
-    )
-    values = {
-        "title": _text(merged["title"], "title", limit=TITLE_MAX, required=True),
-        "quantity": line.quantity,
-        "price": line.price,
-        "discount": line.discount,
-        "discount_kind": line.discount_kind,
-        "warranty_days": _warranty(merged["warranty_days"]),
-        "assignee": merged["assignee"],
-    }
+    values = line_changes(current, changes, error=OrderError)
     OrderItem.objects.filter(pk=current.pk).update(**values)
     _recompute_total(locked)
     for name, value in values.items():
@@ -370,7 +265,8 @@ def order_prepay(*, actor, order: Order, cashbox: Cashbox, amount, note: str = "
     )
     if locked.paid + payment.amount > BALANCE_LIMIT:
         raise OrderError({"amount": [_("The amount paid for the order would be out of range.")]})
-    Order.objects.filter(pk=locked.pk).update(paid=F("paid") + payment.amount)
+    # An exact value under the row lock, not F() arithmetic: SQLite adds decimals as floats.
+    Order.objects.filter(pk=locked.pk).update(paid=locked.paid + payment.amount)
     order.paid = locked.paid + payment.amount
     return order
 

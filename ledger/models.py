@@ -138,6 +138,8 @@ class Payment(AppendOnly):
         indexes = [
             models.Index(fields=["client", "-id"], name="payment_client_recent"),
             models.Index(fields=["cashbox", "-id"], name="payment_cashbox_recent"),
+            # A document's payments (its dialog, its amount paid).
+            models.Index(fields=["document_type", "document_id"], name="payment_document"),
         ]
 
     def __str__(self) -> str:
@@ -200,7 +202,11 @@ class LedgerEntry(AppendOnly):
                 condition=~models.Q(amount=0), name="ledgerentry_amount_not_zero"
             ),
         ]
-        indexes = [models.Index(fields=["client", "-id"], name="ledgerentry_client_recent")]
+        indexes = [
+            models.Index(fields=["client", "-id"], name="ledgerentry_client_recent"),
+            # A document's charges and credits (reopening an order reverses its charge).
+            models.Index(fields=["source_type", "source_id"], name="ledgerentry_source"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"

@@ -290,6 +290,52 @@ def document_charge(
     )
 
 
+@transaction.atomic
+def document_credit(
+    *, actor, client: Client, amount, document: DocumentRef, comment: str = ""
+) -> LedgerEntry:
+    """Credit the client for goods they returned: the balance moves toward "we owe" by
+    ``amount``. No money moves; paying it back is a refund."""
+    amount = clean_amount(amount)
+    comment = _clean_text(comment, "comment")
+    client = _lock_client(client)
+    return _write_entry(
+        client=client,
+        kind=LedgerEntry.Kind.GOODS_RETURN,
+        amount=-amount,
+        actor=actor,
+        comment=comment,
+        document=document,
+    )
+
+
+@transaction.atomic
+def document_refund(
+    *, actor, client: Client, cashbox: Cashbox, amount, document: DocumentRef, note: str = ""
+) -> Payment:
+    """Pay money back from a cashbox for a document (goods returned from a paid sale).
+
+    Unlike ``refund_pay`` it is not limited to what we owe the client overall: a client who
+    owes for a repair still gets cash back for returned goods they paid cash for. The
+    documents app limits it to what the return credited; a cash cashbox still cannot go
+    below zero.
+    """
+    amount = clean_amount(amount)
+    note = _clean_text(note, "note")
+    client = _lock_client(client)
+    return _client_money(
+        actor=actor,
+        client=client,
+        cashbox=_lock_cashbox(cashbox),
+        direction=Payment.Direction.EXPENSE,
+        amount=amount,
+        category=Payment.Category.REFUND,
+        entry_kind=LedgerEntry.Kind.REFUND,
+        note=note,
+        document=document,
+    )
+
+
 # A document keeps its own "amount paid". A payment for a document that arrives through the
 # payments API goes through the documents app's own function, registered per type here, so
 # the document and the ledger move together. The ledger imports no document code.

@@ -14,7 +14,7 @@ register_tab(
         order=20,
         view=balance_tab,
         permission="ledger.view_balance",
-        count=lambda client: LedgerEntry.objects.filter(client=client).count(),
+        count=lambda client, employee: LedgerEntry.objects.filter(client=client).count(),
     )
 )
 register_tab(
@@ -24,6 +24,6 @@ register_tab(
         order=60,
         view=payments_tab,
         permission="ledger.view_balance",
-        count=lambda client: Payment.objects.filter(client=client).count(),
+        count=lambda client, employee: Payment.objects.filter(client=client).count(),
     )
 )

@@ -23,3 +23,19 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
         obj.set_password(extracted or obj.login)
         if create:
             obj.save(update_fields=["password"])
+
+
+def restore_builtin_roles() -> None:
+    """Put back the built-in roles as the migrations leave them.
+
+    A transactional test (live server, threads) empties every table when it ends, the data
+    migrations' rows included; the next one calls this first.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("accounts.migrations.0002_builtin_roles").create_roles(apps, None)
+    import_module("accounts.migrations.0003_reopen_permission").grant(apps, None)
+    import_module("leads.migrations.0003_edit_permission").grant(apps, None)
+    import_module("assets.migrations.0004_permissions").grant(apps, None)

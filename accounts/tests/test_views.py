@@ -366,6 +366,8 @@ def test_manager_cannot_edit_an_employee(client, manager, admin):
 
 def test_admin_menu_shown_only_to_admins(client, manager, admin):
     client.force_login(manager)
-    assert "/settings/employees/" not in client.get("/clients/").content.decode()
+    assert 'href="/settings/"' not in client.get("/clients/").content.decode()
+    assert client.get("/settings/").status_code == 403
     client.force_login(admin)
-    assert "/settings/employees/" in client.get("/clients/").content.decode()
+    assert 'href="/settings/"' in client.get("/clients/").content.decode()
+    assert "/settings/employees/" in client.get("/settings/").content.decode()

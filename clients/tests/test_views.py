@@ -656,7 +656,7 @@ def test_a_tab_registered_by_another_app_gets_its_own_url(
             order=20,
             view=notes_view,
             permission="clients.export",
-            count=lambda c: 7,
+            count=lambda c, employee: 7,
         )
     )
     page = signed_in.get(f"/clients/{ana.pk}/notes/")

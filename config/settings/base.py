@@ -50,11 +50,20 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "clients",
     "ledger",
     "documents",
+    "leads",
+    "assets",
+    "jobs",
+    "communications",
+    "calls",
+    "sms",
+    "conversations",
     "demo",
 ]
 
@@ -112,7 +121,12 @@ def database_config() -> dict:
             "NAME": VAR_DIR / "oficina.sqlite3",
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    # The ASGI server runs each sync view in a thread of its own, so a persistent connection
+    # (CONN_MAX_AGE > 0) is left open per thread and exhausts PostgreSQL's max_connections
+    # under load. Connections close at the end of each request unless DB_CONN_MAX_AGE says
+    # otherwise (put PgBouncer in front for pooling at scale).
+    max_age = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+    config = dj_database_url.parse(url, conn_max_age=max_age, conn_health_checks=max_age > 0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
@@ -131,12 +145,21 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # The layer waits for messages with a blocking read of 5 s (BZPOPMIN); redis-py's
+            # default socket timeout is also 5 s, so an idle socket's read timed out and
+            # closed the WebSocket. The read timeout must be longer than the blocking read.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}]
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background tasks live in the database (SQLite or PostgreSQL alike): `manage.py db_worker`
+# runs them, and several workers share the queue (see jobs/base.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Employees and authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Employee"
@@ -186,6 +209,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
     "PAGE_SIZE": 50,
 }
@@ -199,6 +227,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Choice sets used by several components get a name of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "LineKindEnum": "documents.totals.LineKind",
+        "EstimateStatusEnum": "documents.models.Estimate.Status",
+        "SettlementEnum": "documents.models.Sale.Settlement",
+        "OrderStatusGroupEnum": "documents.models.OrderStatus.Group",
+        "ConversationStatusEnum": "conversations.models.Conversation.Status",
+    },
 }
 
 # --- Security defaults that hold everywhere -------------------------------------------------
@@ -214,3 +250,57 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Calls (app `calls`): telephony webhooks and recordings ---------------------------------
+# The generic JSON webhook's HMAC-SHA256 secret; empty refuses every delivery (403).
+OFICINA_CALLS_WEBHOOK_SECRET = os.environ.get("OFICINA_CALLS_WEBHOOK_SECRET", "")
+# Twilio: the auth token verifies X-Twilio-Signature; with the account SID it fetches recordings.
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+# The public https://host the provider calls (behind a proxy); else the request's own URL.
+OFICINA_PUBLIC_URL = os.environ.get("OFICINA_PUBLIC_URL", "")
+OFICINA_CALLS_WEBHOOK_MAX_BODY = int(os.environ.get("OFICINA_CALLS_WEBHOOK_MAX_BODY", 256 * 1024))
+OFICINA_CALLS_RECORDING_MAX_BYTES = int(
+    os.environ.get("OFICINA_CALLS_RECORDING_MAX_BYTES", 50 * 1024 * 1024)
+)
+OFICINA_CALLS_RECORDING_TIMEOUT = float(os.environ.get("OFICINA_CALLS_RECORDING_TIMEOUT", 30))
+# Routes /hooks/ping/ (a bare "ok" view) for scripts/bench_call_webhooks.py only.
+OFICINA_BENCH_PING = env_bool("OFICINA_BENCH_PING", False)
+
+# --- SMS (app `sms`): provider, delivery reports, templates ---------------------------------
+# "outbox" (development and tests: kept in a table, viewable at /sms/outbox/) or "twilio".
+OFICINA_SMS_BACKEND = os.environ.get("OFICINA_SMS_BACKEND", "outbox").lower()
+# Twilio's API root (tests point it at a local fake). TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN
+# are in the Calls block above; the sender is a number or a Messaging Service.
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "https://api.twilio.com")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+OFICINA_SMS_TIMEOUT = float(os.environ.get("OFICINA_SMS_TIMEOUT", 15))
+# The generic JSON delivery report's HMAC-SHA256 secret; empty refuses every report (403).
+OFICINA_SMS_WEBHOOK_SECRET = os.environ.get("OFICINA_SMS_WEBHOOK_SECRET", "")
+OFICINA_SMS_WEBHOOK_MAX_BODY = int(os.environ.get("OFICINA_SMS_WEBHOOK_MAX_BODY", 64 * 1024))
+# {company_name} in SMS templates.
+OFICINA_COMPANY_NAME = os.environ.get("OFICINA_COMPANY_NAME", "Oficina")
+
+# --- Telegram (app `conversations`): Bot API connector --------------------------------------
+# The Bot API's root (tests point it at a local fake server). Bot tokens are per channel, in
+# the channel's credentials; the webhook Telegram calls is OFICINA_PUBLIC_URL +
+# /hooks/telegram/<channel id>/, so a Telegram channel needs OFICINA_PUBLIC_URL (https).
+OFICINA_TELEGRAM_API_BASE_URL = os.environ.get(
+    "OFICINA_TELEGRAM_API_BASE_URL", "https://api.telegram.org"
+)
+OFICINA_TELEGRAM_TIMEOUT = float(os.environ.get("OFICINA_TELEGRAM_TIMEOUT", 10))
+# An update is a few KiB; anything near this is not Telegram.
+OFICINA_TELEGRAM_WEBHOOK_MAX_BODY = int(
+    os.environ.get("OFICINA_TELEGRAM_WEBHOOK_MAX_BODY", 256 * 1024)
+)
+# Files users send (photos, documents, voice notes); the Bot API serves bots at most 20 MB.
+OFICINA_TELEGRAM_FILE_MAX_BYTES = int(
+    os.environ.get("OFICINA_TELEGRAM_FILE_MAX_BYTES", 20 * 1024 * 1024)
+)
+
+# --- Web chat (app `conversations`): the widget visitors use --------------------------------
+# How many reverse proxies in front of Oficina append to X-Forwarded-For (0: none, trust
+# REMOTE_ADDR). The web chat's per-address rate limits need the visitor's real address:
+# behind one proxy every visitor would otherwise share the proxy's.
+OFICINA_TRUSTED_PROXIES = int(os.environ.get("OFICINA_TRUSTED_PROXIES", 0))

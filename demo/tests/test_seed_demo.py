@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from accounts.models import Employee
 from clients.models import Client
-from documents.models import Product, Service
+from documents.models import Estimate, Order, Product, Sale, SaleReturn, Service
 from ledger.models import Cashbox, LedgerEntry
 
 
@@ -25,6 +25,10 @@ def test_demo_loads_once_with_working_logins_and_consistent_money():
     assert Client.objects.filter(phones__number__startswith="+55").exists()
     assert Cashbox.objects.count() == 2 and LedgerEntry.objects.exists()
     assert Service.objects.exists() and Product.objects.exists()
+    groups = set(Order.objects.values_list("status__group", flat=True))
+    assert {"new", "in_progress", "closed"} <= groups
+    assert Estimate.objects.filter(status="converted", order__isnull=False).exists()
+    assert Sale.objects.filter(settlement="cashbox").exists() and SaleReturn.objects.exists()
     call_command("check_ledger", stdout=StringIO())  # raises on any mismatch
 
     counts = (Employee.objects.count(), Client.objects.count(), LedgerEntry.objects.count())

@@ -1,8 +1,11 @@
 """One status per group to start from; the shop renames, recolours and adds its own in
 settings. Written out here so later changes to the defaults do not change what this
-migration did."""
+migration did. The names are written in the installation's language (``LANGUAGE_CODE``):
+they are the shop's data from then on, not translated per viewer."""
 
+from django.conf import settings
 from django.db import migrations
+from django.utils import translation
 
 STATUSES = [
     ("New", "new", "#2563eb"),
@@ -17,16 +20,22 @@ STATUSES = [
 
 def create_statuses(apps, schema_editor):
     OrderStatus = apps.get_model("documents", "OrderStatus")
-    for position, (name, group, color) in enumerate(STATUSES):
-        OrderStatus.objects.get_or_create(
-            group=group, name=name, defaults={"color": color, "position": position}
-        )
+    with translation.override(settings.LANGUAGE_CODE):
+        for position, (name, group, color) in enumerate(STATUSES):
+            OrderStatus.objects.get_or_create(
+                group=group,
+                name=translation.gettext(name),
+                defaults={"color": color, "position": position},
+            )
 
 
 def remove_statuses(apps, schema_editor):
     OrderStatus = apps.get_model("documents", "OrderStatus")
-    for name, group, _color in STATUSES:
-        OrderStatus.objects.filter(group=group, name=name, orders__isnull=True).delete()
+    with translation.override(settings.LANGUAGE_CODE):
+        for name, group, _color in STATUSES:
+            OrderStatus.objects.filter(
+                group=group, name=translation.gettext(name), orders__isnull=True
+            ).delete()
 
 
 class Migration(migrations.Migration):

@@ -31,7 +31,12 @@ def test_the_migration_seeds_one_sequence_per_type_with_its_prefix():
     rows = DocumentSequence.objects.order_by("doc_type").values_list(
         "doc_type", "prefix", "digits", "last_value"
     )
-    assert list(rows) == [("estimate", "E-", 6, 0), ("order", "A-", 6, 0), ("sale", "S-", 6, 0)]
+    assert list(rows) == [
+        ("estimate", "E-", 6, 0),
+        ("lead", "L-", 6, 0),
+        ("order", "A-", 6, 0),
+        ("sale", "S-", 6, 0),
+    ]
 
 
 def test_numbers_start_at_one_with_six_digits_and_the_types_prefix():

@@ -1,6 +1,7 @@
 import tempfile
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -37,7 +38,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-def as_api_error(exc: services.MoneyError) -> serializers.ValidationError:
+def as_api_error(exc: ValidationError) -> serializers.ValidationError:
     """A refused money operation as a 400 body: per field, or {"detail": "..."}."""
     if hasattr(exc, "error_dict"):
         return serializers.ValidationError(exc.message_dict)
@@ -142,7 +143,7 @@ class PaymentViewSet(
         def operation() -> Response:
             try:
                 payment = self._move(request.user, data)
-            except services.MoneyError as exc:
+            except ValidationError as exc:  # MoneyError, or a document's own refusal
                 raise as_api_error(exc) from None
             return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 

@@ -6,15 +6,13 @@ Each thread works on its own database connection; a barrier starts them together
 import random
 import threading
 from decimal import Decimal
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, connections
 
-from accounts.tests.factories import EmployeeFactory
+from accounts.tests.factories import EmployeeFactory, restore_builtin_roles
 from clients.models import Client
 from clients.tests.factories import ClientFactory
 from ledger.models import Cashbox, LedgerEntry, Payment
@@ -38,7 +36,7 @@ START_CREDIT = Decimal("300.00")
 @pytest.fixture
 def cashier():
     # A transactional test empties every table when it ends, the migration's roles included.
-    import_module("accounts.migrations.0002_builtin_roles").create_roles(apps, None)
+    restore_builtin_roles()
     return EmployeeFactory(role_code="manager")
 
 

@@ -13,8 +13,8 @@ from ledger.models import Cashbox, LedgerEntry, Payment
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 5, 300
-MAX_PAGE_QUERIES = 15  # a page: session, employee, client, counts, one page of rows
-MAX_SAVE_QUERIES = 30  # a save: locks and writes, then the tab, header and tab strip
+MAX_PAGE_QUERIES = 21  # a page: session, employee, client, a count per tab badge, one page of rows
+MAX_SAVE_QUERIES = 33  # a save: locks and writes, then the tab, header and tab strip
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

@@ -3,13 +3,13 @@
 import re
 from datetime import datetime
 from decimal import Decimal
-from importlib import import_module
 
 import openpyxl
 import pytest
 from django.utils import formats, translation
 from playwright.sync_api import Page, expect
 
+from accounts.tests.factories import restore_builtin_roles
 from clients.tests.factories import ClientFactory
 from ledger import services
 from ledger.models import Cashbox, LedgerEntry, Payment
@@ -23,9 +23,8 @@ def builtin_roles(transactional_db):
 
     (See tests/browser/test_client_profile_flow.py for why not serialized rollback.)
     """
-    from django.apps import apps
 
-    import_module("accounts.migrations.0002_builtin_roles").create_roles(apps, None)
+    restore_builtin_roles()
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ select). Run `manage.py compile_catalogues` first so the Portuguese catalogue is
 
 import re
 from dataclasses import dataclass
-from importlib import import_module
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.tests.factories import restore_builtin_roles
 from clients.models import Client
 from clients.tests.factories import ClientFactory, ClientPhoneFactory, OrganizationFactory
 
@@ -50,9 +50,8 @@ def builtin_roles(transactional_db):
     (``django_db_serialized_rollback`` does not: Playwright's greenlets give the test code a
     fresh connection object, without the serialized copy, after the first page load.)
     """
-    from django.apps import apps
 
-    import_module("accounts.migrations.0002_builtin_roles").create_roles(apps, None)
+    restore_builtin_roles()
 
 
 @pytest.fixture

@@ -39,6 +39,22 @@
   document.addEventListener("DOMContentLoaded", function () { syncKind(); });
   document.addEventListener("htmx:afterSettle", function () { syncKind(); });
 
+  // A field that only matters for one choice of a radio group ("paid now" needs a cashbox):
+  // data-show-if="<radio name>:<value>" hides it otherwise. Without JS it is always shown.
+  function syncShowIf(root) {
+    (root || document).querySelectorAll("[data-show-if]").forEach(function (el) {
+      var rule = el.getAttribute("data-show-if").split(":");
+      var form = el.closest("form") || document;
+      var checked = form.querySelector("input[name='" + rule[0] + "']:checked");
+      el.hidden = !checked || checked.value !== rule[1];
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.type === "radio") syncShowIf(event.target.closest("form"));
+  });
+  document.addEventListener("DOMContentLoaded", function () { syncShowIf(); });
+  document.addEventListener("htmx:afterSettle", function (event) { syncShowIf(event.target); });
+
   // Dialogs: buttons open and close them; a dialog rendered with data-open (a form that came
   // back with errors) opens itself.
   document.addEventListener("click", function (event) {
@@ -56,13 +72,28 @@
       if (parent) parent.close();
     }
   });
-  function openMarkedDialogs() {
-    document.querySelectorAll("dialog[data-open]").forEach(function (dialog) {
-      if (!dialog.open) dialog.showModal();
+  // Only the dialogs in what was just swapped in: a dialog the user closed stays closed when
+  // something else on the page refreshes (a list reloading itself, a header swapped out of band).
+  function openMarkedDialogs(root) {
+    if (!root || !root.querySelectorAll) return;
+    var dialogs = Array.prototype.slice.call(root.querySelectorAll("dialog[data-open]"));
+    if (root.matches && root.matches("dialog[data-open]")) dialogs.push(root);
+    dialogs.forEach(function (dialog) {
+      if (!dialog.open && dialog.isConnected) dialog.showModal();
     });
   }
-  document.addEventListener("DOMContentLoaded", openMarkedDialogs);
-  document.addEventListener("htmx:afterSettle", openMarkedDialogs);
+  document.addEventListener("DOMContentLoaded", function () { openMarkedDialogs(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { openMarkedDialogs(event.target); });
+
+  // A document dialog has its own URL while it is open; closing it puts back the URL of the
+  // page under it. ("close" does not bubble: listen while it goes down.)
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    var back = dialog && dialog.getAttribute && dialog.getAttribute("data-close-url");
+    if (back && window.location.pathname !== back) {
+      window.history.replaceState(window.history.state, "", back);
+    }
+  }, true);
 
   // Tab strip: mark the tab that was just opened.
   document.addEventListener("htmx:afterRequest", function (event) {

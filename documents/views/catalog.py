@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.htmx import wants_partial
 
-from . import services
-from .filters import ProductFilter, ServiceFilter
-from .forms import ProductForm, ServiceForm
-from .models import Product, Service
-from .permissions import CATALOG_EDIT, can_edit_catalog, can_view_catalog
+from .. import services
+from ..filters import ProductFilter, ServiceFilter
+from ..forms import ProductForm, ServiceForm
+from ..models import Product, Service
+from ..permissions import CATALOG_EDIT, can_edit_catalog, can_view_catalog
 
 PAGE_SIZE = 25
 

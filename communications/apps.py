@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunicationsConfig(AppConfig):
+    name = "communications"
+    verbose_name = _("Communications")
+
+    def ready(self) -> None:
+        from . import tabs  # noqa: F401  registers the Communications tab

@@ -1,0 +1,487 @@
+"""Any sequence of document operations on two clients keeps the books right.
+
+Orders (created with random lines, prepaid, closed either way, reopened, cancelled), sales
+(paid now or charged, paid later, returned in parts or whole, with or without money back)
+and estimates (created, converted) run in any order. The machine keeps its own model of
+every balance and predicts whether each operation is accepted or refused. After every step
+the stored balances equal the model and the rows they sum, and each document's own entries
+add up to what it says it owes; after every sequence ``check_ledger`` passes.
+"""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from accounts.tests.factories import EmployeeFactory
+from clients.models import Client
+from clients.tests.factories import ClientFactory
+from core.money import quantize
+from documents.estimates import EstimateError, estimate_convert, estimate_create
+from documents.models import Order, OrderStatus, Sale, SaleItem
+from documents.orders import (
+    OrderError,
+    first_status,
+    order_close,
+    order_create,
+    order_item_add,
+    order_prepay,
+    order_reopen,
+    order_status_set,
+)
+from documents.sales import SaleError, sale_create, sale_return
+from documents.totals import DiscountKind, LineInput, LineKind, line_total
+from ledger.models import Cashbox, LedgerEntry, Payment
+from ledger.services import DocumentRef, MoneyError, document_pay
+from ledger.tests.factories import CashboxFactory, CashlessCashboxFactory
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+Group = OrderStatus.Group
+
+lines = st.lists(
+    st.fixed_dictionaries(
+        {
+            "price": st.decimals(min_value=ZERO, max_value=Decimal("400.00"), places=2),
+            "quantity": st.decimals(min_value=Decimal("0.001"), max_value=Decimal("5"), places=3),
+            "discount": st.one_of(
+                st.just(ZERO),
+                st.decimals(min_value=ZERO, max_value=Decimal("100"), places=2),
+            ),
+        }
+    ),
+    min_size=1,
+    max_size=3,
+)
+amounts = st.decimals(min_value=CENT, max_value=Decimal("600.00"), places=2)
+who = st.integers(0, 1)
+where = st.integers(0, 1)  # 0: the cash till (never below zero), 1: the bank account
+
+
+def text_lines(drawn: list[dict]) -> list[dict]:
+    return [
+        {
+            "kind": LineKind.TEXT,
+            "title": "Line",
+            "discount_kind": DiscountKind.PERCENT,
+            **line,
+        }
+        for line in drawn
+    ]
+
+
+def total_of(drawn: list[dict]) -> Decimal:
+    return sum(
+        (
+            line_total(LineInput(line["quantity"], line["price"], line["discount"]))
+            for line in drawn
+        ),
+        ZERO,
+    )
+
+
+class DocumentsMachine(RuleBasedStateMachine):
+    actor = None  # one employee for every example, set by the test
+
+    def __init__(self):
+        super().__init__()
+        # The db fixture's transaction spans every example: make fresh rows, look only at those.
+        self.clients = [ClientFactory(), ClientFactory()]
+        self.cashboxes = [CashboxFactory(), CashlessCashboxFactory()]
+        self.balance = {c.pk: ZERO for c in self.clients}
+        self.cash = {b.pk: ZERO for b in self.cashboxes}
+        # pk -> {"client", "total", "paid", "group"}
+        self.orders: dict[int, dict] = {}
+        # pk -> {"client", "total", "paid", "returned", "refunded"}
+        self.sales: dict[int, dict] = {}
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def counts(self) -> tuple[int, int, int, int]:
+        return (
+            LedgerEntry.objects.count(),
+            Payment.objects.count(),
+            Order.objects.count(),
+            Sale.objects.count(),
+        )
+
+    def refused(self, errors, operation) -> None:
+        """``operation`` must be refused and write nothing (the invariants then compare every
+        stored balance with the unchanged model)."""
+        before = self.counts()
+        with pytest.raises(errors) as refusal:
+            operation()
+        assert self.counts() == before, "a refused operation wrote rows"
+        event(f"refused: {type(refusal.value).__name__}")
+
+    def pick(self, data, documents: dict, label: str, condition=lambda d: True):
+        candidates = sorted(pk for pk, doc in documents.items() if condition(doc))
+        if not candidates:
+            return None
+        return data.draw(st.sampled_from(candidates), label=label)
+
+    def money_in(self, client_pk: int, cashbox_pk: int, amount: Decimal) -> None:
+        self.balance[client_pk] -= amount
+        self.cash[cashbox_pk] += amount
+
+    # --- orders ---------------------------------------------------------------------------
+
+    @rule(client=who, drawn=lines)
+    def create_order(self, client, drawn):
+        order = order_create(actor=self.actor, client=self.clients[client], items=text_lines(drawn))
+        assert order.total == total_of(drawn)
+        self.orders[order.pk] = {
+            "client": self.clients[client].pk,
+            "total": order.total,
+            "paid": ZERO,
+            "group": Group.NEW,
+        }
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data(), drawn=lines)
+    def add_to_order(self, data, drawn):
+        pk = self.pick(data, self.orders, "order")
+        model, order = self.orders[pk], Order.objects.get(pk=pk)
+        (line,) = text_lines(drawn[:1])
+
+        def operation():
+            return order_item_add(actor=self.actor, order=order, **line)
+
+        if model["group"] in (Group.CLOSED, Group.CANCELLED):
+            self.refused(OrderError, operation)
+            return
+        operation()
+        model["total"] += total_of(drawn[:1])
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data(), cashbox=where, amount=amounts)
+    def prepay(self, data, cashbox, amount):
+        pk = self.pick(data, self.orders, "order")
+        model, box = self.orders[pk], self.cashboxes[cashbox]
+
+        def operation():
+            return order_prepay(
+                actor=self.actor, order=Order.objects.get(pk=pk), cashbox=box, amount=amount
+            )
+
+        if model["group"] in (Group.CLOSED, Group.CANCELLED):
+            self.refused(OrderError, operation)
+            return
+        operation()
+        model["paid"] += amount
+        self.money_in(model["client"], box.pk, amount)
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data(), to_cashbox=st.booleans(), cashbox=where)
+    def close(self, data, to_cashbox, cashbox):
+        pk = self.pick(data, self.orders, "order")
+        model, box = self.orders[pk], self.cashboxes[cashbox]
+        settlement = "cashbox" if to_cashbox else "balance"
+
+        def operation():
+            return order_close(
+                actor=self.actor, order=Order.objects.get(pk=pk), settlement=settlement, cashbox=box
+            )
+
+        if model["group"] in (Group.CLOSED, Group.CANCELLED):
+            self.refused(OrderError, operation)
+            return
+        before = self.balance[model["client"]] + model["paid"]  # before anything was paid
+        operation()
+        model["group"] = Group.CLOSED
+        self.balance[model["client"]] += model["total"]
+        rest = model["total"] - model["paid"]
+        if to_cashbox and rest > 0:
+            model["paid"] += rest
+            self.money_in(model["client"], box.pk, rest)
+        if to_cashbox and rest >= 0:
+            # Paid in full, part before and the rest now: the order leaves the balance as it
+            # found it.
+            event("closed into a cashbox")
+            stored = Client.objects.get(pk=model["client"]).balance
+            assert stored == before, "closing into a cashbox moved the balance"
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data())
+    def reopen(self, data):
+        pk = self.pick(data, self.orders, "order")
+        model = self.orders[pk]
+
+        def operation():
+            return order_reopen(actor=self.actor, order=Order.objects.get(pk=pk), comment="Back")
+
+        if model["group"] != Group.CLOSED:
+            self.refused(OrderError, operation)
+            return
+        operation()
+        event("reopened")
+        model["group"] = Group.IN_PROGRESS
+        self.balance[model["client"]] -= model["total"]
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data())
+    def cancel(self, data):
+        pk = self.pick(data, self.orders, "order", lambda o: o["group"] != Group.CANCELLED)
+        if pk is None:
+            return
+        model = self.orders[pk]
+
+        def operation():
+            return order_status_set(
+                actor=self.actor,
+                order=Order.objects.get(pk=pk),
+                status=first_status(Group.CANCELLED),
+            )
+
+        if model["group"] == Group.CLOSED or model["paid"] > 0:
+            self.refused(OrderError, operation)
+            return
+        operation()
+        event("cancelled")
+        model["group"] = Group.CANCELLED
+
+    # --- sales ----------------------------------------------------------------------------
+
+    @rule(client=who, drawn=lines, paid_now=st.booleans(), cashbox=where)
+    def sell(self, client, drawn, paid_now, cashbox):
+        buyer, box = self.clients[client], self.cashboxes[cashbox]
+        settlement = "cashbox" if paid_now else "balance"
+        total = total_of(drawn)
+
+        def operation():
+            return sale_create(
+                actor=self.actor,
+                client=buyer,
+                items=text_lines(drawn),
+                settlement=settlement,
+                cashbox=box,
+            )
+
+        if total <= 0:
+            self.refused(SaleError, operation)
+            return
+        before = Client.objects.get(pk=buyer.pk).balance
+        sale = operation()
+        assert sale.total == total
+        self.sales[sale.pk] = {
+            "client": buyer.pk,
+            "total": total,
+            "paid": ZERO,
+            "returned": ZERO,
+            "refunded": ZERO,
+        }
+        self.balance[buyer.pk] += total
+        if paid_now:
+            self.sales[sale.pk]["paid"] = total
+            self.money_in(buyer.pk, box.pk, total)
+            assert Client.objects.get(pk=buyer.pk).balance == before, "a paid sale moved it"
+
+    @precondition(lambda self: self.sales)
+    @rule(data=st.data(), cashbox=where, amount=amounts)
+    def pay_sale(self, data, cashbox, amount):
+        pk = self.pick(data, self.sales, "sale")
+        model, sale = self.sales[pk], Sale.objects.get(pk=pk)
+        ref = DocumentRef("sale", pk, sale.number, model["client"])
+
+        def operation():
+            document_pay(
+                actor=self.actor,
+                client=sale.client,
+                cashbox=self.cashboxes[cashbox],
+                amount=amount,
+                document=ref,
+            )
+
+        # A sale is paid at most its total less what returns credited.
+        if amount > model["total"] - model["returned"] - model["paid"]:
+            self.refused(SaleError, operation)
+            return
+        operation()
+        model["paid"] += amount
+        self.money_in(model["client"], self.cashboxes[cashbox].pk, amount)
+
+    @precondition(lambda self: any(s["returned"] < s["total"] for s in self.sales.values()))
+    @rule(
+        data=st.data(),
+        whole=st.booleans(),
+        refund=st.sampled_from(["none", "credited", "some", "too much"]),
+        cashbox=where,
+    )
+    def give_back(self, data, whole, refund, cashbox):
+        pk = self.pick(data, self.sales, "sale", lambda s: s["returned"] < s["total"])
+        if pk is None:
+            return
+        model, box = self.sales[pk], self.cashboxes[cashbox]
+        items = [
+            i
+            for i in SaleItem.objects.filter(sale_id=pk).order_by("pk")
+            if i.returnable_quantity > 0
+        ]
+        if whole:
+            chosen = None
+            taken = [(item, item.returnable_quantity) for item in items]
+        else:
+            item = data.draw(st.sampled_from(items), label="line")
+            units = int(item.returnable_quantity * 1000)
+            quantity = Decimal(data.draw(st.integers(1, units), label="units")) / 1000
+            chosen = {item.pk: quantity}
+            taken = [(item, quantity)]
+        credit = sum((self.worth(item, quantity) for item, quantity in taken), ZERO)
+
+        refund_amount, with_cashbox = None, refund != "none"
+        if refund == "some" and credit > CENT:
+            refund_amount = data.draw(
+                st.decimals(min_value=CENT, max_value=credit, places=2), label="refund"
+            )
+        elif refund == "too much":
+            refund_amount = credit + CENT
+        money_back = (
+            (refund_amount if refund_amount is not None else credit) if with_cashbox else ZERO
+        )
+
+        def operation():
+            return sale_return(
+                actor=self.actor,
+                sale=Sale.objects.get(pk=pk),
+                lines=chosen,
+                cashbox=box if with_cashbox else None,
+                refund=refund_amount,
+                reason="Returned",
+            )
+
+        if credit <= 0 or money_back > credit:
+            self.refused(SaleError, operation)
+            return
+        if with_cashbox and money_back > model["paid"] - model["refunded"]:
+            self.refused(SaleError, operation)
+            return
+        if with_cashbox and box.kind == Cashbox.Kind.CASH and self.cash[box.pk] < money_back:
+            self.refused(MoneyError, operation)
+            return
+        record = operation()
+        event("returned" + (" with money back" if money_back else ""))
+        assert (record.amount, record.refunded) == (credit, money_back)
+        model["returned"] += credit
+        model["refunded"] += money_back
+        self.balance[model["client"]] += money_back - credit
+        if money_back:
+            self.cash[box.pk] -= money_back
+
+    @staticmethod
+    def worth(item: SaleItem, quantity: Decimal) -> Decimal:
+        """What the model expects ``quantity`` of the line to credit: its share of the line's
+        total, the last units taking exactly what is left."""
+        left = item.total - item.returned_amount
+        if quantity == item.returnable_quantity:
+            return left
+        return min(quantize(item.total * quantity / item.quantity), left)
+
+    # --- estimates ------------------------------------------------------------------------
+
+    @rule(client=who, drawn=lines, convert=st.booleans())
+    def estimate(self, client, drawn, convert):
+        buyer = self.clients[client]
+        before = Client.objects.get(pk=buyer.pk).balance
+        estimate = estimate_create(actor=self.actor, client=buyer, items=text_lines(drawn))
+        assert estimate.total == total_of(drawn)
+        if convert:
+            order = estimate_convert(actor=self.actor, estimate=estimate)
+            assert order.total == estimate.total
+            self.orders[order.pk] = {
+                "client": buyer.pk,
+                "total": order.total,
+                "paid": ZERO,
+                "group": Group.NEW,
+            }
+            self.refused(
+                EstimateError, lambda: estimate_convert(actor=self.actor, estimate=estimate)
+            )
+        assert Client.objects.get(pk=buyer.pk).balance == before, "an estimate moved the balance"
+
+    # --- invariants -----------------------------------------------------------------------
+
+    def teardown(self):
+        # Once per sequence: the command reads every balance in the database.
+        err = StringIO()
+        call_command("check_ledger", stdout=StringIO(), stderr=err)
+        assert err.getvalue() == ""
+
+    @invariant()
+    def balances_are_the_sums_of_their_rows(self):
+        stored = dict(Client.objects.filter(pk__in=self.balance).values_list("pk", "balance"))
+        assert stored == self.balance
+        entries = (
+            LedgerEntry.objects.filter(client__in=self.clients)
+            .values("client")
+            .annotate(s=Sum("amount"))
+            .values_list("client", "s")
+        )
+        summed = dict.fromkeys(self.balance, ZERO) | {pk: quantize(s) for pk, s in entries}
+        assert summed == self.balance
+
+        boxes = dict(Cashbox.objects.filter(pk__in=self.cash).values_list("pk", "balance"))
+        assert boxes == self.cash
+        summed = dict.fromkeys(self.cash, ZERO)
+        payments = (
+            Payment.objects.filter(cashbox__in=self.cashboxes)
+            .values("cashbox", "direction")
+            .annotate(s=Sum("amount"))
+            .values_list("cashbox", "direction", "s")
+        )
+        for pk, direction, amount in payments:
+            summed[pk] += quantize(amount if direction == Payment.Direction.INCOME else -amount)
+        assert summed == self.cash
+        assert boxes[self.cashboxes[0].pk] >= 0, "the cash till went below zero"
+
+    @invariant()
+    def each_document_owes_what_it_says(self):
+        # What each document's own entries add up to; a reversal counts for the document
+        # whose entry it reverses.
+        owed: dict[tuple[str, int], Decimal] = {}
+        entries = LedgerEntry.objects.filter(client__in=self.clients).values_list(
+            "source_type", "source_id", "reverses__source_type", "reverses__source_id", "amount"
+        )
+        for source_type, source_id, reversed_type, reversed_id, amount in entries:
+            key = (source_type or reversed_type, source_id or reversed_id)
+            owed[key] = owed.get(key, ZERO) + amount
+
+        orders = Order.objects.filter(pk__in=self.orders).values_list(
+            "pk", "total", "paid", "status__group"
+        )
+        for pk, total, paid, group in orders:
+            model = self.orders[pk]
+            assert (total, paid, group) == (model["total"], model["paid"], model["group"])
+            charged = total if group == Group.CLOSED else ZERO
+            assert owed.get(("order", pk), ZERO) == charged - paid
+        sales = Sale.objects.filter(pk__in=self.sales).values_list(
+            "pk", "total", "paid", "returned"
+        )
+        for pk, total, paid, returned in sales:
+            model = self.sales[pk]
+            assert (total, paid, returned) == (model["total"], model["paid"], model["returned"])
+            assert owed.get(("sale", pk), ZERO) == total - returned - paid + model["refunded"]
+
+
+@pytest.mark.django_db
+def test_any_sequence_of_document_operations_keeps_the_books_right():
+    DocumentsMachine.actor = EmployeeFactory(role_code="manager")
+    run_state_machine_as_test(
+        DocumentsMachine,
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

@@ -1,0 +1,65 @@
+"""What leads start from: the two built-in types (found by their system code: telephony
+creates "Missed call" leads), one status per group plus "In work", and a few lost reasons.
+The shop renames, recolours and adds its own in settings. Written out here so later changes
+to the defaults do not change what this migration did; the names are written in the
+installation's language (``LANGUAGE_CODE``): they are the shop's data from then on."""
+
+from django.conf import settings
+from django.db import migrations
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+TYPES = [("lead", gettext_noop("Lead")), ("missed_call", gettext_noop("Missed call"))]
+STATUSES = [
+    (gettext_noop("New"), "open", "#2563eb"),
+    (gettext_noop("In work"), "open", "#d97706"),
+    (gettext_noop("Won"), "won", "#059669"),
+    (gettext_noop("Lost"), "lost", "#dc2626"),
+]
+REASONS = [
+    gettext_noop("Too expensive"),
+    gettext_noop("No answer"),
+    gettext_noop("Chose another shop"),
+    gettext_noop("Not repairable"),
+]
+
+
+def create_lists(apps, schema_editor):
+    LeadType = apps.get_model("leads", "LeadType")
+    LeadStatus = apps.get_model("leads", "LeadStatus")
+    LostReason = apps.get_model("leads", "LostReason")
+    with translation.override(settings.LANGUAGE_CODE):
+        for position, (code, name) in enumerate(TYPES):
+            LeadType.objects.get_or_create(
+                system_code=code,
+                defaults={"name": translation.gettext(name), "position": position},
+            )
+        for position, (name, group, color) in enumerate(STATUSES):
+            LeadStatus.objects.get_or_create(
+                group=group,
+                name=translation.gettext(name),
+                defaults={"color": color, "position": position},
+            )
+        for position, name in enumerate(REASONS):
+            LostReason.objects.get_or_create(
+                name=translation.gettext(name), defaults={"position": position}
+            )
+
+
+def remove_lists(apps, schema_editor):
+    apps.get_model("leads", "LeadType").objects.filter(
+        system_code__in=[code for code, _name in TYPES], leads__isnull=True
+    ).delete()
+    with translation.override(settings.LANGUAGE_CODE):
+        apps.get_model("leads", "LeadStatus").objects.filter(
+            name__in=[translation.gettext(name) for name, _group, _color in STATUSES],
+            leads__isnull=True,
+        ).delete()
+        apps.get_model("leads", "LostReason").objects.filter(
+            name__in=[translation.gettext(name) for name in REASONS], leads__isnull=True
+        ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("leads", "0001_initial")]
+    operations = [migrations.RunPython(create_lists, remove_lists)]

@@ -16,6 +16,8 @@ The endpoints that take the token are ``csrf_exempt``: a request carries no ambi
 authority (no cookie, no session), only the token it states, so a forged cross-site request
 can do nothing its sender could not do directly. Sending is rate-limited per token and per
 IP address through Django's cache; answers are JSON (``format=html``: an escaped fragment).
+A visitor may send one file with a message (multipart): checked by its content with the same
+rules as an employee's files (``conversations.files``) and rate-limited per IP address.
 """
 
 import hashlib
@@ -28,10 +30,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -42,6 +46,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.jsontext import loads_strict
 from core.webhooks import BodyTooLarge, read_limited_body
 
+from .. import files as chat_files
 from .. import services
 from ..models import (
     NAME_MAX,
@@ -56,6 +61,8 @@ from ..models import (
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 BODY_MAX = 32 * 1024  # a 4,096-character message as JSON, escaped, fits many times over
+# A message with a file: the file's limit plus room for the text, the name and the boundaries.
+UPLOAD_BODY_MAX = chat_files.MAX_BYTES + 64 * 1024
 HISTORY = 100  # messages a widget gets when it opens
 BATCH = 200  # at most this many new messages per poll; the next poll fetches the rest
 POLL_MS = 2500
@@ -74,6 +81,7 @@ RATE_DEFAULTS = {
     "ip": (60, 60),  # messages (and invite joins) per IP address
     "new": (10, 3600),  # new conversations per IP address
     "read": (300, 60),  # polls and file downloads per IP address
+    "file": (20, 3600),  # files sent per IP address
 }
 
 
@@ -244,10 +252,10 @@ def _message_json(channel: Channel, message: Message) -> dict:
     }
 
 
-def _payload(request: HttpRequest) -> dict:
+def _payload(request: HttpRequest, limit: int = BODY_MAX) -> dict:
     """The POSTed fields, from JSON or a form; ``ValueError`` with a message when unreadable,
-    ``BodyTooLarge`` when over ``BODY_MAX``."""
-    body = read_limited_body(request, BODY_MAX)
+    ``BodyTooLarge`` when over ``limit`` bytes."""
+    body = read_limited_body(request, limit)
     if request.content_type == "application/json":
         try:
             data = loads_strict(body.decode("utf-8")) if body else {}
@@ -257,8 +265,27 @@ def _payload(request: HttpRequest) -> dict:
             raise ValueError(_("The request could not be read."))
         return data
     if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data", ""):
-        return {key: request.POST.get(key) for key in request.POST}
+        try:
+            return {key: request.POST.get(key) for key in request.POST}
+        except (MultiPartParserError, SuspiciousOperation):
+            raise ValueError(_("The request could not be read.")) from None
     raise ValueError(_("The request could not be read."))
+
+
+def _upload(request: HttpRequest) -> services.IncomingFile | None:
+    """The one file a visitor sent with the message, checked by its content (the same rules
+    as an employee's files); ``ValueError`` with a message when it is refused."""
+    if request.content_type != "multipart/form-data":
+        return None
+    sent = [upload for key in request.FILES for upload in request.FILES.getlist(key)]
+    if not sent:
+        return None
+    if len(sent) > 1 or "file" not in request.FILES:
+        raise ValueError(_("Send one file at a time."))
+    try:
+        return chat_files.check_upload(sent[0])
+    except ValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from None
 
 
 def _text_field(data: dict, name: str) -> str:
@@ -300,22 +327,31 @@ def _widget(request: HttpRequest, channel: Channel, join_url: str = "") -> HttpR
         "storageKey": "oficina-chat:" + channel.public_key,
         "pollMs": POLL_MS,
         "textMax": TEXT_MAX,
+        "fileMax": chat_files.MAX_BYTES,
         # The sites whose pages may get the visitor's token (the widget checks its parent).
         "allowedOrigins": _embedding_origins(channel),
         "strings": {
-            "empty": _("Write a message."),
             "tooLong": _("The message is too long: at most %(max)s characters.")
             % {"max": TEXT_MAX},
             "failed": _("The message could not be sent. Check your connection and try again."),
             "offline": _("Connection lost. Trying again…"),
             "sending": _("Sending…"),
             "fileFailed": _("The file could not be opened. Try again."),
+            "fileTooLarge": _("The file is too large; the limit is %(limit)s.")
+            % {"limit": filesizeformat(chat_files.MAX_BYTES)},
+            "emptyWithFile": _("Write a message or attach a file."),
         },
     }
     response = render(
         request,
         "conversations/webchat/widget.html",
-        {"channel": channel, "config": config, "joining": bool(join_url), "text_max": TEXT_MAX},
+        {
+            "channel": channel,
+            "config": config,
+            "joining": bool(join_url),
+            "text_max": TEXT_MAX,
+            "accept": chat_files.ACCEPT,
+        },
     )
     return _frame_policy(_no_store(response), channel)
 
@@ -424,19 +460,30 @@ def _receive(request: HttpRequest, channel: Channel) -> HttpResponse:
     ok, retry_after = _rate_ok("ip", client_ip(request))
     if not ok:
         return _too_many(retry_after)
+    with_file = request.content_type == "multipart/form-data"
+    if with_file:
+        ok, retry_after = _rate_ok("file", client_ip(request))
+        if not ok:
+            return _too_many(retry_after)
     try:
-        data = _payload(request)
+        data = _payload(request, UPLOAD_BODY_MAX if with_file else BODY_MAX)
         text = _text_field(data, "text")
         name = _visitor_name(data)
         stated = _token(request, data)
+        upload = _upload(request)
     except BodyTooLarge:
-        return _error(
-            _("The message is too long: at most %(max)s characters.") % {"max": TEXT_MAX},
-            status=413,
-        )
+        if with_file:
+            message = _("The file is too large; the limit is %(limit)s.") % {
+                "limit": filesizeformat(chat_files.MAX_BYTES)
+            }
+        else:
+            message = _("The message is too long: at most %(max)s characters.") % {"max": TEXT_MAX}
+        return _error(message, status=413)
     except ValueError as exc:
         return _error(str(exc))
-    if not text.strip():
+    if not text.strip() and upload is None:
+        if with_file:
+            return _error(_("Write a message or attach a file."))
         return _error(_("Write a message."))
 
     conversation = _conversation(channel, stated)
@@ -454,7 +501,9 @@ def _receive(request: HttpRequest, channel: Channel) -> HttpResponse:
                 conversation = services.conversation_for_contact(
                     channel=channel, external_id=token, name=name
                 )
-            message = services.message_receive(conversation=conversation, text=text)
+            message = services.message_receive(
+                conversation=conversation, text=text, files=[upload] if upload else []
+            )
     except ValidationError as exc:
         return _error(" ".join(exc.messages))
     return _no_store(

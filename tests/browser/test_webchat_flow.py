@@ -17,10 +17,12 @@ from playwright.sync_api import expect
 from accounts.tests.factories import restore_builtin_roles
 from clients.services import client_create
 from conversations import services
-from conversations.models import Conversation, Message
+from conversations.files import MAX_BYTES
+from conversations.models import Attachment, Conversation, Message
 from conversations.services import IncomingFile
 from conversations.tests.factories import ChannelFactory
 from conversations.tests.test_webchat import PNG
+from conversations.tests.test_webchat_visitor_files import PNG as VALID_PNG
 
 pytestmark = pytest.mark.slow
 
@@ -254,7 +256,7 @@ def test_an_empty_message_is_not_sent(page, live_server, channel):
     page.goto(f"{live_server.url}/chat/{channel.public_key}/")
     page.locator("#chat-text").fill("   ")
     page.locator("#chat-send").click()
-    expect(page.locator("#chat-error")).to_have_text("Write a message.")
+    expect(page.locator("#chat-error")).to_have_text("Write a message or attach a file.")
     assert not Conversation.objects.exists()
 
 
@@ -321,3 +323,43 @@ def test_a_client_opens_the_invitation_and_continues_the_conversation(
         expect(stranger.locator("#chat-unavailable")).to_contain_text("already used")
     finally:
         other.close()
+
+
+def test_a_visitor_attaches_a_photo_and_sees_it_in_the_chat(page, live_server, channel):
+    page.goto(f"{live_server.url}/chat/{channel.public_key}/")
+    with page.expect_file_chooser() as chooser:
+        page.locator("#chat-attach").click()
+    chooser.value.set_files(
+        files=[{"name": "tela quebrada.png", "mimeType": "image/png", "buffer": VALID_PNG}]
+    )
+    expect(page.locator("#chat-attachment-name")).to_have_text("tela quebrada.png")
+    page.locator("#chat-text").fill("A tela quebrou assim")
+    page.locator("#chat-send").click()
+
+    mine = page.locator(".chat-msg-mine")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("A tela quebrou assim")
+    expect(mine.locator("img")).to_have_attribute("src", re.compile(r"^blob:"))
+    expect(page.locator("#chat-attachment")).to_be_hidden()
+    attachment = Attachment.objects.get()
+    assert attachment.message.text == "A tela quebrou assim"
+    assert (attachment.name, attachment.content_type) == ("tela quebrada.png", "image/png")
+
+    # Too large: refused in the browser, nothing uploaded.
+    page.locator("#chat-file").set_input_files(
+        files=[{"name": "big.txt", "mimeType": "text/plain", "buffer": b"a" * (MAX_BYTES + 1)}]
+    )
+    expect(page.locator("#chat-error")).to_contain_text("too large")
+    expect(page.locator("#chat-attachment")).to_be_hidden()
+
+    # Not what it claims to be: the server's reason is shown, the file stays to be removed.
+    page.locator("#chat-file").set_input_files(
+        files=[{"name": "foto.png", "mimeType": "image/png", "buffer": b"MZ\x90\x00" * 64}]
+    )
+    page.locator("#chat-send").click()
+    expect(page.locator("#chat-error")).to_contain_text("This kind of file cannot be sent")
+    expect(page.locator("#chat-attachment-name")).to_have_text("foto.png")
+    page.locator("#chat-attachment-remove").click()
+    expect(page.locator("#chat-attachment")).to_be_hidden()
+    assert Attachment.objects.count() == 1
+    assert Message.objects.count() == 1

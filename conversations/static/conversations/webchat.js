@@ -33,6 +33,11 @@
   var joinPanel = document.getElementById("chat-join");
   var joinButton = document.getElementById("chat-join-button");
   var joinError = document.getElementById("chat-join-error");
+  var fileInput = document.getElementById("chat-file");
+  var attachButton = document.getElementById("chat-attach");
+  var attachmentBox = document.getElementById("chat-attachment");
+  var attachmentName = document.getElementById("chat-attachment-name");
+  var attachmentRemove = document.getElementById("chat-attachment-remove");
 
   var framed = window.parent && window.parent !== window;
 
@@ -367,24 +372,79 @@
     }
   });
 
+  // --- A file to send -------------------------------------------------------------------
+  // One file goes with the next message (the server checks what it really is).
+  var pendingFile = null;
+
+  function chooseFile(file) {
+    pendingFile = null;
+    attachmentBox.hidden = true;
+    attachmentName.textContent = "";
+    if (!file) return;
+    if (file.size > config.fileMax) {
+      fileInput.value = "";
+      return showError(errorLine, strings.fileTooLarge);
+    }
+    showError(errorLine, "");
+    pendingFile = file;
+    attachmentName.textContent = String(file.name);
+    attachmentBox.hidden = false;
+  }
+
+  function clearFile() {
+    fileInput.value = "";
+    chooseFile(null);
+  }
+
+  attachButton.addEventListener("click", function () {
+    fileInput.click();
+  });
+  fileInput.addEventListener("change", function () {
+    chooseFile(fileInput.files && fileInput.files[0]);
+    textInput.focus();
+  });
+  attachmentRemove.addEventListener("click", function () {
+    clearFile();
+    textInput.focus();
+  });
+
   // --- Sending ----------------------------------------------------------------------------
   var sending = false;
 
+  // JSON for a text; a multipart form when a file goes with it.
+  function request(text) {
+    var name = !token && nameInput.value.trim() ? nameInput.value.trim() : "";
+    if (pendingFile) {
+      var data = new FormData();
+      data.append("text", text);
+      if (token) data.append("token", token);
+      if (name) data.append("name", name);
+      data.append("file", pendingFile, pendingFile.name);
+      return { headers: { Accept: "application/json" }, body: data };
+    }
+    var body = { text: text };
+    if (token) body.token = token;
+    if (name) body.name = name;
+    return {
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    };
+  }
+
   function send() {
     var text = textInput.value.trim();
-    if (!text) return showError(errorLine, strings.empty);
+    if (!text && !pendingFile) return showError(errorLine, strings.emptyWithFile);
     if (text.length > config.textMax) return showError(errorLine, strings.tooLong);
     if (sending) return;
     sending = true;
     sendButton.disabled = true;
+    attachButton.disabled = true;
     showError(errorLine, "");
-    var body = { text: text };
-    if (token) body.token = token;
-    if (!token && nameInput.value.trim()) body.name = nameInput.value.trim();
+    var outgoing = request(text);
     fetch(config.messagesUrl, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
+      headers: outgoing.headers,
+      body: outgoing.body,
       cache: "no-store",
       credentials: "omit",
     })
@@ -398,6 +458,7 @@
           if (data.token && data.token !== token) issued(data.token);
           nameField.hidden = true;
           textInput.value = "";
+          clearFile();
           // lastId moves only with polls, so a reply saved just before this message is
           // still fetched.
           show([data.message]);
@@ -410,6 +471,7 @@
       .then(function () {
         sending = false;
         sendButton.disabled = false;
+        attachButton.disabled = false;
         textInput.focus();
       });
   }

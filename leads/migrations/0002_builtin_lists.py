@@ -7,14 +7,16 @@ installation's language (``LANGUAGE_CODE``): they are the shop's data from then 
 from django.conf import settings
 from django.db import migrations
 from django.utils import translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 TYPES = [("lead", gettext_noop("Lead")), ("missed_call", gettext_noop("Missed call"))]
+# A lead's own words ("New" is "Novo" for a lead, "Nova" for an order in Portuguese); lazy,
+# so each is read in the language the migration overrides to.
 STATUSES = [
-    (gettext_noop("New"), "open", "#2563eb"),
-    (gettext_noop("In work"), "open", "#d97706"),
-    (gettext_noop("Won"), "won", "#059669"),
-    (gettext_noop("Lost"), "lost", "#dc2626"),
+    (pgettext_lazy("lead status", "New"), "open", "#2563eb"),
+    (pgettext_lazy("lead status", "In work"), "open", "#d97706"),
+    (pgettext_lazy("lead status", "Won"), "won", "#059669"),
+    (pgettext_lazy("lead status", "Lost"), "lost", "#dc2626"),
 ]
 REASONS = [
     gettext_noop("Too expensive"),
@@ -37,7 +39,7 @@ def create_lists(apps, schema_editor):
         for position, (name, group, color) in enumerate(STATUSES):
             LeadStatus.objects.get_or_create(
                 group=group,
-                name=translation.gettext(name),
+                name=str(name),
                 defaults={"color": color, "position": position},
             )
         for position, name in enumerate(REASONS):
@@ -52,7 +54,7 @@ def remove_lists(apps, schema_editor):
     ).delete()
     with translation.override(settings.LANGUAGE_CODE):
         apps.get_model("leads", "LeadStatus").objects.filter(
-            name__in=[translation.gettext(name) for name, _group, _color in STATUSES],
+            name__in=[str(name) for name, _group, _color in STATUSES],
             leads__isnull=True,
         ).delete()
         apps.get_model("leads", "LostReason").objects.filter(

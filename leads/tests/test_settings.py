@@ -21,6 +21,28 @@ def test_the_migration_seeds_types_statuses_and_reasons():
     assert LostReason.objects.filter(active=True).count() >= 3
 
 
+def test_a_portuguese_installation_starts_with_its_own_words(settings):
+    """The names are written in the installation's language, a lead's "New" being "Novo"
+    (an order's is "Nova")."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    LeadStatus.objects.all().delete()
+    LeadType.objects.all().delete()
+    LostReason.objects.all().delete()
+    settings.LANGUAGE_CODE = "pt-br"
+    import_module("leads.migrations.0002_builtin_lists").create_lists(apps, None)
+    statuses = list(LeadStatus.objects.values_list("name", "group"))
+    assert statuses == [
+        ("Novo", "open"),
+        ("Em atendimento", "open"),
+        ("Ganho", "won"),
+        ("Perdido", "lost"),
+    ]
+    assert set(LeadType.objects.values_list("name", flat=True)) == {"Lead", "Chamada perdida"}
+
+
 def test_a_builtin_type_may_be_renamed_and_keeps_its_code(admin):
     missed = builtin_type("missed_call")
     lead_type_save(actor=admin, lead_type=missed, name="Chamada perdida", position=3)

@@ -186,11 +186,12 @@ def uvicorn(env: dict, log_dir: Path, name: str):
                 log.seek(0)
                 pytest.fail(f"server {name} exited:\n{log.read()[-3000:]}")
             try:
-                answer = requests.get(url + login_path(), timeout=2).status_code
+                # The first request loads the whole app: slow on a busy machine.
+                answer = requests.get(url + login_path(), timeout=10).status_code
                 if answer == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or still warming up: ask again until the deadline
             if time.monotonic() > deadline:
                 log.seek(0)
                 pytest.fail(f"server {name} did not start ({answer}):\n{log.read()[-3000:]}")

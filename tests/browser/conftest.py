@@ -35,7 +35,7 @@ class AsgiLiveServer:
         return self.url
 
 
-def _wait_started(server, thread: threading.Thread, timeout: float = 10.0) -> None:
+def _wait_started(server, thread: threading.Thread, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not server.started:
         if not thread.is_alive():

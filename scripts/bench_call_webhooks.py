@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import benchlib  # noqa: E402  (next to this script)
+from benchlib import free_port  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 if not os.environ.get("DATABASE_URL") and not os.environ.get("OFICINA_VAR_DIR"):
     os.environ["OFICINA_VAR_DIR"] = tempfile.mkdtemp(prefix="oficina-bench-")
@@ -44,12 +46,6 @@ os.environ.setdefault("OFICINA_CALLS_WEBHOOK_SECRET", "bench-secret")
 os.environ["OFICINA_BENCH_PING"] = "1"
 SECRET = os.environ["OFICINA_CALLS_WEBHOOK_SECRET"]
 CLIENTS = 200
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare() -> list[str]:
@@ -82,35 +78,7 @@ def prepare() -> list[str]:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603  (our own uvicorn, fixed arguments)
-        [
-            str(ROOT / ".venv/bin/uvicorn"),
-            "config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/hooks/ping/")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not start")
+    return benchlib.start_server(port, ready_path="/hooks/ping/")
 
 
 def event(i: int, numbers: list[str], start: datetime) -> bytes:

@@ -28,10 +28,8 @@ import asyncio
 import http.client
 import json
 import os
-import platform
 import re
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import benchlib  # noqa: E402  (next to this script)
+from benchlib import free_port, machine, rss_kib  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 if not os.environ.get("DATABASE_URL") and not os.environ.get("OFICINA_VAR_DIR"):
@@ -48,12 +49,6 @@ if not os.environ.get("DATABASE_URL") and not os.environ.get("OFICINA_VAR_DIR"):
 
 PREFIX = "bench-ws"
 PASSWORD = "bench-ws-password-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def signed_in_session(employee) -> str:
@@ -119,51 +114,12 @@ def prepare(employees: int) -> dict:
     return result
 
 
-def rss_kib(pid: int) -> dict:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in {"VmRSS", "VmHWM"}:
-            fields[name] = int(value.split()[0])
-    return fields
-
-
 def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603  (our own uvicorn, fixed arguments)
-        [
-            str(ROOT / ".venv/bin/uvicorn"),
-            "config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            os.environ.get("BENCH_LOG_LEVEL", "warning"),
-            "--no-access-log",
-            "--backlog",
-            "4096",
-            # With the Redis layer, channels_redis can leave a cancelled receive waiting
-            # after its sockets closed, and uvicorn would wait for it forever.
-            "--timeout-graceful-shutdown",
-            "5",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
+    # With the Redis layer, channels_redis can leave a cancelled receive waiting after its
+    # sockets closed, and uvicorn would wait for it forever.
+    return benchlib.start_server(
+        port, extra_args=("--backlog", "4096", "--timeout-graceful-shutdown", "5")
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/login/")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not start")
 
 
 def post_message(port: int, token: str, conversation: int, text: str) -> int:
@@ -299,19 +255,6 @@ async def bench(args, port: int, data: dict, server_pid: int) -> dict:
         "connect_seconds": connect_seconds,
         "memory": memory,
     }
-
-
-def machine() -> str:
-    model = ""
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout  # noqa: S607
-        model = next(
-            (line.split(":", 1)[1].strip() for line in lscpu.splitlines() if "Model name" in line),
-            "",
-        )
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs {model}, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -90,6 +90,16 @@ class ClientQuerySet(models.QuerySet):
             return self.none()
         return self
 
+    def narrow(self, rows: models.QuerySet, field: str = "client") -> models.QuerySet:
+        """``rows`` (things that belong to a client through ``field``) kept to those whose
+        client is among these clients; no subquery when these are all of them (a million
+        clients would make every list scan them)."""
+        if self.query.is_empty():
+            return rows.none()
+        if not self.query.where:
+            return rows
+        return rows.filter(**{f"{field}__in": self.values("pk")})
+
     def with_card(self) -> "ClientQuerySet":
         """What a list row or profile header shows, read in a fixed number of queries."""
         return self.select_related("manager", "marketing_source").prefetch_related("phones", "tags")

@@ -8,7 +8,7 @@ change raises ``SaleError`` (or the ledger's ``MoneyError``) and writes nothing.
 """
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +30,7 @@ from .checks import MAX_COMMENT, clean_employee, clean_text
 from .lines import line_values, lines_total
 from .models import Sale, SaleItem, SaleReturn, SaleReturnLine
 from .numbering import next_number
-from .totals import QUANTITY_PLACES
+from .totals import check_quantity
 
 Settlement = Sale.Settlement
 MAX_LINES = 200
@@ -127,10 +127,12 @@ def _quantity(value) -> Decimal:
         quantity = value if isinstance(value, Decimal) else Decimal(str(value))
     except (ValueError, ArithmeticError):
         raise SaleError({"quantity": [_("Enter a quantity.")]}) from None
-    if not quantity.is_finite() or quantity <= 0:
+    if not quantity.is_finite():
         raise SaleError({"quantity": [_("Enter a quantity greater than zero.")]})
-    if quantity != quantity.quantize(Decimal(1).scaleb(-QUANTITY_PLACES), rounding=ROUND_HALF_UP):
-        raise SaleError({"quantity": [_("Use at most three decimal places.")]})
+    errors: dict = {}
+    check_quantity(quantity, errors)  # the range before the places: 1e400 has no places to count
+    if errors:
+        raise SaleError(errors)
     return quantity
 
 

@@ -92,7 +92,7 @@ class LineInput:
         if self.discount_kind not in DiscountKind.values:
             errors.setdefault("discount_kind", []).append(gettext("Unknown discount kind."))
         if quantity is not None:
-            _check_quantity(quantity, errors)
+            check_quantity(quantity, errors)
         if price is not None:
             _check_money(price, "price", errors)
         if discount is not None and self.discount_kind == DiscountKind.PERCENT:
@@ -134,7 +134,8 @@ class LineInput:
             return self.gross * self.discount / HUNDRED
 
 
-def _check_quantity(quantity: Decimal, errors: dict) -> None:
+def check_quantity(quantity: Decimal, errors: dict) -> None:
+    """A finite quantity's range and places; what is wrong goes into ``errors``."""
     if quantity <= 0:
         errors["quantity"] = [gettext("Enter a quantity greater than zero.")]
     elif quantity > MAX_QUANTITY:

@@ -99,7 +99,7 @@ def sms_send(
     in for the client."""
     if template is not None and not (text or "").strip():
         try:
-            text = templating.render(template.text, client)
+            text = templating.render(template.text, client, actor)
         except ValidationError as exc:
             raise ValidationError({"template": exc.messages}) from exc
     info = sms_check_text(text)

@@ -5,7 +5,12 @@ A template is checked when saved (balanced braces, known names, no format specs 
 ``{balance:>10}``; ``{{`` and ``}}`` write a literal brace) and filled in for one client when
 chosen. A value the client does not have (no orders yet) is an error that names the
 variable, never a message with a hole in it. Values are filled in as plain text; HTML
-escaping is the templates' job where the text is shown."""
+escaping is the templates' job where the text is shown.
+
+A template is filled in *for an employee*: it shows nothing they could not see themselves.
+``{balance}`` needs "View balances" (without it the template is refused with a message that
+says why), and the last order is the last one of the orders they may see (their own when
+they see only theirs)."""
 
 from collections.abc import Callable
 from string import Formatter
@@ -22,11 +27,22 @@ class Missing(Exception):
     """The client has no value for this variable."""
 
 
-def _last_order(client):
+class NotAllowed(Exception):
+    """The employee may not see this variable's value."""
+
+
+def _balance(client, employee) -> str:
+    if not employee.has_perm("ledger.view_balance"):
+        raise NotAllowed
+    return format_money(client.balance)
+
+
+def _last_order(client, employee):
     from documents.models import Order
 
     order = (
-        Order.objects.filter(client=client)
+        Order.objects.visible_to(employee)
+        .filter(client=client)
         .select_related("status")
         .order_by("-created_at", "-id")
         .first()
@@ -36,15 +52,19 @@ def _last_order(client):
     return order
 
 
+# name: (label, value for (client, employee))
 VARIABLES: dict[str, tuple[object, Callable]] = {
-    "client_name": (gettext_lazy("Client name"), lambda c: c.display_name),
-    "balance": (gettext_lazy("Client balance"), lambda c: format_money(c.balance)),
-    "last_order_number": (gettext_lazy("Last order number"), lambda c: _last_order(c).number),
+    "client_name": (gettext_lazy("Client name"), lambda c, e: c.display_name),
+    "balance": (gettext_lazy("Client balance"), _balance),
+    "last_order_number": (
+        gettext_lazy("Last order number"),
+        lambda c, e: _last_order(c, e).number,
+    ),
     "last_order_status": (
         gettext_lazy("Last order status"),
-        lambda c: _last_order(c).status.name,
+        lambda c, e: _last_order(c, e).status.name,
     ),
-    "company_name": (gettext_lazy("Company name"), lambda c: settings.OFICINA_COMPANY_NAME),
+    "company_name": (gettext_lazy("Company name"), lambda c, e: settings.OFICINA_COMPANY_NAME),
 }
 
 
@@ -88,8 +108,9 @@ def check(text: str) -> None:
             raise unknown_error(name)
 
 
-def render(text: str, client) -> str:
-    """``text`` with the client's values; ValidationError naming what is missing."""
+def render(text: str, client, employee) -> str:
+    """``text`` with the client's values as ``employee`` may see them; ValidationError naming
+    what is missing or not theirs to see."""
     out = []
     for literal, name in parse(text):
         out.append(literal)
@@ -99,7 +120,13 @@ def render(text: str, client) -> str:
             raise unknown_error(name)
         label, value = VARIABLES[name]
         try:
-            out.append(str(value(client)))
+            out.append(str(value(client, employee)))
+        except NotAllowed:
+            raise ValidationError(
+                _("{%(name)s} (%(label)s) is not filled in for you: your role does not show it."),
+                code="not_allowed",
+                params={"name": name, "label": label},
+            ) from None
         except Missing:
             raise ValidationError(
                 _("{%(name)s} (%(label)s) has no value for %(client)s: %(why)s"),
@@ -108,7 +135,7 @@ def render(text: str, client) -> str:
                     "name": name,
                     "label": label,
                     "client": client.display_name,
-                    "why": _("the client has no orders yet."),
+                    "why": _("the client has no orders yet that you can see."),
                 },
             ) from None
     return "".join(out)

@@ -9,6 +9,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from clients.models import Client
+
 from ..models import Estimate, Order, Sale
 from .line_serializers import LineChangeSerializer, LineInputSerializer
 from .permissions import DocumentPermission
@@ -56,7 +58,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.rows().visible_to(self.request.user)
+        # Seen with its client, as on the pages (``views.common.scoped``).
+        user = self.request.user
+        return Client.objects.visible_to(user).narrow(self.rows().visible_to(user))
 
     def incoming(self, serializer_class) -> dict:
         """The request body, checked by ``serializer_class`` (400 when it is not right)."""

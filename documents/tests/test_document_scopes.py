@@ -132,3 +132,36 @@ def test_the_tab_badge_counts_only_the_documents_the_employee_sees(
     # own: 2 orders + 1 estimate + 1 sale; every document: 3 + 2 + 2
     assert '<span class="badge badge-count">4</span>' in badge(specialist)
     assert '<span class="badge badge-count">7</span>' in badge(manager)
+
+
+@pytest.mark.parametrize(
+    ("model", "path"), [(Order, "orders"), (Estimate, "estimates"), (Sale, "sales")]
+)
+def test_the_api_shows_a_document_only_with_its_client_as_the_pages_do(
+    documents, model, path, api_as, client
+):
+    """A role that may see every document but no client sees neither on the pages nor in
+    the API (the client's name would leak through the document)."""
+    role = Role.objects.create(name="Documents only", permissions=["documents.view_all"])
+    employee = EmployeeFactory(role=role)
+    document = next(iter(documents[model][0]))
+    api = api_as(employee)
+    assert api.get(f"/api/v1/{path}/").json()["results"] == []
+    assert api.get(f"/api/v1/{path}/{document.pk}/").status_code == 404
+    client.force_login(employee)
+    assert client.get(f"/{path}/{document.pk}/").status_code == 404  # the page has the same path
+    # With "View clients" as well, both show it.
+    role.permissions = ["documents.view_all", "clients.view"]
+    role.save()
+    employee = type(employee).objects.get(pk=employee.pk)
+    assert api_as(employee).get(f"/api/v1/{path}/{document.pk}/").status_code == 200
+
+
+def test_narrowing_by_visible_clients_adds_no_subquery_when_all_are_visible(manager):
+    from clients.models import Client
+
+    rows = Order.objects.all()
+    assert Client.objects.visible_to(manager).narrow(rows) is rows
+    assert not Client.objects.visible_to(None).narrow(rows).exists()
+    some = Client.objects.filter(pk__in=[ClientFactory().pk])
+    assert "IN (SELECT" in str(some.narrow(rows).query)

@@ -219,6 +219,10 @@ def test_everything_comes_back_with_money_paid_out(api, client, cashbox, product
         ({"lines": [{"item": 999999, "quantity": "1"}]}, "lines"),
         ({"lines": [{"item": "ITEM", "quantity": "5"}]}, "lines"),
         ({"lines": [{"item": "ITEM", "quantity": "-1"}]}, "quantity"),
+        ({"lines": [{"item": "ITEM", "quantity": "1e400"}]}, "quantity"),
+        ({"lines": [{"item": "ITEM", "quantity": "9999999999"}]}, "quantity"),
+        ({"lines": [{"item": "ITEM", "quantity": "1e-400"}]}, "quantity"),
+        ({"lines": [{"item": "ITEM", "quantity": "0.0001"}]}, "quantity"),
         (
             {"lines": [{"item": "ITEM", "quantity": "1"}, {"item": "ITEM", "quantity": "1"}]},
             "lines",

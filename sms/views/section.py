@@ -128,7 +128,7 @@ def client_sms_fill(request: HttpRequest, pk: int) -> HttpResponse:
     template = active_templates().filter(pk=chosen).first() if chosen.isdigit() else None
     if template is not None:
         try:
-            text = templating.render(template.text, client)
+            text = templating.render(template.text, client, request.user)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     data = request.POST.copy()

@@ -54,6 +54,8 @@ MAX_CONNECTIONS_PER_EMPLOYEE = 20
 # Channel layers forget a group member after a day (``group_expiry``); a tab left open over
 # a weekend re-joins well before that.
 REJOIN_EVERY = 3600.0
+# Message ids one frame names at most (a web chat poll delivers at most 200 at once).
+MAX_IDS = 200
 
 CLOSE_UNSUPPORTED = 1003
 CLOSE_TOO_BIG = 1009
@@ -224,7 +226,9 @@ async def accessible_channels(scope) -> frozenset[int] | str | None:
 class ConversationConsumer(AsyncWebsocketConsumer):
     """``/ws/conversations/``: forwards ``{"type": "conversation", "event": …,
     "conversation": id, "client": id, "message": id, "at": iso}`` for the conversations the
-    employee may see; answers ``{"type": "ping"}`` with ``{"type": "pong"}``."""
+    employee may see — an event about several messages at once (the web chat's visitor
+    fetched them: "delivery") names them in ``"messages": [id, …]`` instead; answers
+    ``{"type": "ping"}`` with ``{"type": "pong"}``."""
 
     counted = False
     channels_allowed: frozenset[int] | None = None
@@ -320,15 +324,14 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         if event.get("channel") not in self.channels_allowed:
             return
-        await self.send(
-            text_data=json.dumps(
-                {
-                    "type": "conversation",
-                    "event": event["event"],
-                    "conversation": event["conversation"],
-                    "client": event.get("client"),
-                    "message": event.get("message"),
-                    "at": event.get("at"),
-                }
-            )
-        )
+        frame = {
+            "type": "conversation",
+            "event": event["event"],
+            "conversation": event["conversation"],
+            "client": event.get("client"),
+            "message": event.get("message"),
+            "at": event.get("at"),
+        }
+        if event.get("messages"):
+            frame["messages"] = [int(pk) for pk in event["messages"][:MAX_IDS]]
+        await self.send(text_data=json.dumps(frame))

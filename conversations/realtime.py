@@ -4,7 +4,10 @@ Every event goes to one group, ``conversations``; each WebSocket consumer forwar
 only when its employee may see that channel (``consumers.py`` checks on every event). The
 event carries ids, never text: the browser fetches what changed through the ordinary,
 permission-checked pages. With the in-memory layer this reaches the browsers of one process;
-with ``REDIS_URL`` the Redis layer reaches every process.
+with ``REDIS_URL`` the Redis layer reaches every process. The background worker
+(``manage.py db_worker``, which hands messages to their channel) is another process: without
+Redis its "delivery" events reach no browser, so an open page also looks again by itself at
+its messages still sending (``conversations.js``), as it must anyway for events it missed.
 """
 
 import asyncio

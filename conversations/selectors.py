@@ -116,9 +116,10 @@ def messages_after(
     return _with_attachments(list(_messages(conversation).filter(pk__gt=after)[:limit]))
 
 
-def message_one(conversation: Conversation, pk: int) -> Message | None:
-    found = list(_messages(conversation).filter(pk=pk))
-    return _with_attachments(found)[0] if found else None
+def messages_by_ids(conversation: Conversation, ids: list[int]) -> list[Message]:
+    """These messages of ``conversation`` (others are skipped), oldest first: what an open
+    page asks for again when they changed, or to see whether they are still sending."""
+    return _with_attachments(list(_messages(conversation).filter(pk__in=ids).order_by("id")))
 
 
 def assignable_employees(conversation: Conversation) -> list[Employee]:

@@ -703,15 +703,18 @@ def message_delivery_set(
 
 def messages_mark_delivered(*, conversation: Conversation, message_ids) -> int:
     """The other side fetched these messages (the web chat's poll): the shop's messages
-    among them that were still sending or sent are delivered. One update, one event."""
+    among them that were still sending or sent are delivered. One update, one event; the
+    event names the messages (open pages fetch exactly those again), so pass only the
+    conversation's outgoing messages that were still waiting, as the web chat does."""
+    ids = sorted({int(pk) for pk in message_ids})
     updated = Message.objects.filter(
         conversation=conversation,
-        pk__in=list(message_ids),
+        pk__in=ids,
         direction=Message.Direction.OUTGOING,
         delivery__in=[Message.Delivery.PENDING, Message.Delivery.SENT],
     ).update(delivery=Message.Delivery.DELIVERED)
     if updated:
-        realtime.publish(conversation, "delivery")
+        realtime.publish(conversation, "delivery", messages=ids)
     return updated
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from accounts import services as accounts
 from accounts.models import Role
 from conversations import services
-from conversations.models import Channel
+from conversations.models import Channel, Message
+from jobs.testing import run_tasks
 
 from .factories import ChannelFactory, ConversationFactory
 from .websocket import (
@@ -189,6 +190,53 @@ def test_status_and_assignment_changes_arrive_too(world, manager):
         ("status", conversation.pk),
         ("assigned", conversation.pk),
     ]
+
+
+def test_delivery_changes_reach_the_socket_naming_the_messages(world, manager):
+    """Sending → delivered by the worker, and delivered because the web chat visitor's
+    widget fetched them: each change is pushed, naming the messages the page must fetch
+    again (an event without them left the page showing "Sending")."""
+    cookie = session_cookie(manager)
+    channel = world["channels"]["all"]
+    conversation = ConversationFactory(channel=channel, external_id="v" * 24)
+    http = Client()
+
+    def send(text):
+        with committed():
+            return services.message_send(actor=manager, conversation=conversation, text=text)
+
+    def worker():
+        with committed():
+            assert run_tasks() == 1
+
+    def visitor_polls():
+        url = reverse("conversations:webchat_messages", args=[channel.public_key])
+        with committed():
+            response = http.get(url, {"token": conversation.external_id})
+        assert response.status_code == 200
+
+    async def scenario():
+        ws, connected, _ = await connect(cookie)
+        assert connected
+        first = await in_db(send)("Seu notebook está pronto")
+        await in_db(worker)()  # the worker hands it over: delivered (a bound visitor)
+        second = await in_db(send)("Pode buscar até as 18h")
+        third = await in_db(send)("Traga o carregador")
+        await in_db(visitor_polls)()  # the widget fetched both before the worker ran
+        received = await frames(ws)
+        await ws.disconnect()
+        return (first.pk, second.pk, third.pk), received
+
+    (first, second, third), received = run(scenario)()
+    assert [(f["event"], f["conversation"], f["message"], f.get("messages")) for f in received] == [
+        ("message", conversation.pk, first, None),
+        ("delivery", conversation.pk, first, None),
+        ("message", conversation.pk, second, None),
+        ("message", conversation.pk, third, None),
+        ("delivery", conversation.pk, None, [second, third]),
+    ]
+    statuses = set(conversation.messages.values_list("delivery", flat=True))
+    assert statuses == {Message.Delivery.DELIVERED}
 
 
 # --- Losing access stops the events at once ----------------------------------------------------

@@ -200,6 +200,25 @@ def test_history_is_paginated_upwards(signed_in, channel):
         assert signed_in.get(url, {"before": bad}).status_code == 400
 
 
+def test_several_messages_fetched_again_show_their_delivery_now(signed_in, channel, manager):
+    """What an open page asks for when a status changed, or to see whether its messages
+    are still sending: those messages of this conversation, as they are now."""
+    conversation = ConversationFactory(channel=channel)
+    sending, delivered = (
+        services.message_send(actor=manager, conversation=conversation, text=text)
+        for text in ("Orçamento pronto", "Pode buscar")
+    )
+    services.messages_mark_delivered(conversation=conversation, message_ids=[delivered.pk])
+    elsewhere = MessageFactory(conversation=ConversationFactory(channel=channel))
+    url = f"/conversations/{conversation.pk}/messages/"
+    page = html(signed_in.get(url, {"message": [delivered.pk, sending.pk, elsewhere.pk]}, **HX))
+    statuses = re.findall(r'data-message="(\d+)"[^>]*data-delivery="(\w+)"', page)
+    assert statuses == [(str(sending.pk), "pending"), (str(delivered.pk), "delivered")]
+    too_many = signed_in.get(url, {"message": list(range(1, 202))}, **HX)
+    assert too_many.status_code == 400
+    assert signed_in.get(url, {"message": [sending.pk, "x"]}, **HX).status_code == 400
+
+
 def test_fetching_new_messages_while_looking_marks_them_read(signed_in, ana):
     last = ana.messages.last().pk
     services.message_receive(conversation=ana, text="Alô?")
@@ -546,8 +565,14 @@ def test_the_section_empty_state(signed_in):
     page = html(response)
     assert response.status_code == 200
     assert 'data-section="conversations"' in page
-    assert "No conversations with this client yet." in page
-    assert 'data-action="start-conversation"' in page and "data-empty-state" in page
+    # Said once, in the list (which the page keeps current), not again beside it.
+    assert page.count("No conversations with this client yet.") == 1
+    assert page.count("data-empty-state") == 1
+    assert re.search(
+        r'id="conversation-list".*data-empty-state.*id="conversation-pane"', page, re.S
+    )
+    assert 'data-action="start-conversation"' in page
+    assert "Choose a conversation" not in page
 
 
 def test_the_section_lists_the_clients_conversations_and_opens_one(signed_in, channel):

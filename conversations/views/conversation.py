@@ -19,7 +19,13 @@ from core.htmx import wants_partial
 from .. import files, services
 from ..connectors import connector_for
 from ..forms import AssignForm, LinkClientForm, MessageForm, add_errors
-from ..selectors import client_matches, message_one, messages_after, messages_before
+from ..selectors import (
+    MESSAGES_CATCH_UP,
+    client_matches,
+    messages_after,
+    messages_before,
+    messages_by_ids,
+)
 from .common import (
     SENT_EVENT,
     access_required,
@@ -59,20 +65,22 @@ def conversation_header(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def conversation_messages(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: a piece of the history — ``?before=<id>`` the earlier page, ``?after=<id>`` what
-    came since (what the browser missed), ``?message=<id>`` one message again. POST: send."""
+    came since (what the browser missed), ``?message=<id>`` (repeatable) these messages
+    again: edited, or a changed delivery status. POST: send."""
     conversation = visible_conversation(request, pk)
     if request.method == "POST":
         return _send(request, conversation)
     try:
         before = parse_id(request.GET.get("before"))
         after = parse_id(request.GET.get("after"))
-        one = parse_id(request.GET.get("message"))
+        ids = [parse_id(value) for value in request.GET.getlist("message") if value]
+        if len(ids) > MESSAGES_CATCH_UP:
+            raise ValueError(ids)
     except ValueError:
         return HttpResponseBadRequest(_("Bad message id."), content_type="text/plain")
     context = {"conversation": conversation, "more": False}
-    if one is not None:
-        message = message_one(conversation, one)
-        context["history"] = [message] if message else []
+    if ids:
+        context["history"] = messages_by_ids(conversation, ids)
     elif after is not None:
         context["history"] = messages_after(conversation, after)
         if conversation.unread_count and context["history"]:

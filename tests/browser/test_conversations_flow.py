@@ -8,14 +8,17 @@ import time
 from datetime import timedelta
 
 import pytest
+import requests
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import EmployeeFactory, restore_builtin_roles
 from clients.tests.factories import ClientFactory
-from conversations import services
+from conversations import realtime, services
 from conversations.models import Channel, Conversation
 from conversations.tests.factories import ChannelFactory, ConversationFactory, MessageFactory
+from jobs.testing import run_tasks
 
 pytestmark = pytest.mark.slow
 LIVE = 1_000  # ms: what "in real time" promises
@@ -159,6 +162,61 @@ def test_two_browsers_see_each_other_and_a_third_sees_nothing(
     response = c.goto(f"{base}/conversations/{conversation.pk}/")
     assert response.status == 404
     assert not [f for f in frames_for_c if '"conversation"' in str(f)], frames_for_c
+
+
+def test_delivery_status_moves_on_in_every_browser_without_a_reload(
+    asgi_live_server, new_page, people
+):
+    """Sending → Sent → Delivered in both employees' browsers. The worker (manage.py
+    db_worker) is another process: with the in-process channel layer its event never reaches
+    the server's sockets, so the pages notice "Sent" by looking again themselves. The
+    visitor opening the invitation is a request to the server: its event arrives at once."""
+    base = asgi_live_server.url
+    channel = ChannelFactory(
+        name="Chat do site",
+        owner=people["boss"],
+        access=Channel.Access.SELECTED,
+        members=[people["alice"], people["bruno"]],
+    )
+    paula = ClientFactory(first_name="Paula", last_name="Souza")
+    invited = services.conversation_start(actor=people["alice"], channel=channel, client=paula)
+    a, b = new_page(), new_page()
+    sign_in(a, base, "alice")
+    sign_in(b, base, "bruno")
+    for page in (a, b):
+        page.goto(f"{base}/conversations/{invited.pk}/")
+        expect(live(page)).to_have_attribute("data-realtime-state", "connected")
+
+    send(a, "Seu orçamento está pronto")
+    reply = {page: page.locator("#conversation-messages .conv-msg-out") for page in (a, b)}
+    for page in (a, b):
+        expect(reply[page]).to_have_attribute("data-delivery", "pending")
+        expect(reply[page].locator("[data-delivery-label]")).to_have_text("Sending")
+
+    # The worker hands it over (only stored: nobody opened the invitation yet). Its event is
+    # lost, as it is between two processes without Redis.
+    bridged = realtime._send
+    realtime._send = lambda event: None
+    try:
+        assert run_tasks() == 1
+    finally:
+        realtime._send = bridged
+    for page in (a, b):
+        expect(reply[page]).to_have_attribute("data-delivery", "sent", timeout=6_000)
+        expect(reply[page].locator("[data-delivery-label]")).to_have_text("Sent")
+
+    # The client opens the invitation: the widget fetches the reply, which is delivered.
+    invite = reverse(
+        "conversations:webchat_invite", args=[channel.public_key, invited.invite_token]
+    )
+    joined = requests.post(base + invite, json={}, timeout=10)
+    assert joined.status_code == 200, joined.text
+    assert [m["text"] for m in joined.json()["messages"]] == ["Seu orçamento está pronto"]
+    # Pages look again only at messages still sending: "Delivered" comes with the event.
+    for page in (a, b):
+        expect(reply[page]).to_have_attribute("data-delivery", "delivered", timeout=3 * LIVE)
+        expect(reply[page].locator("[data-delivery-label]")).to_have_text("Delivered")
+    assert b.locator("#conversation-messages .conv-msg-out").count() == 1
 
 
 def test_a_dropped_websocket_reconnects_and_fetches_what_it_missed(

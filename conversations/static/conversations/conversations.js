@@ -1,10 +1,17 @@
 // Conversations in real time. One WebSocket (/ws/conversations/) tells this page that something
 // happened in a conversation — ids only, never text; what changed is then fetched through the
 // ordinary, permission-checked pages: a new message is appended (?after=<last id>), a status or
-// assignment refreshes the header, the lists reload (a row moves up, its unread badge changes).
+// assignment refreshes the header, the lists reload (a row moves up, its unread badge changes),
+// a changed delivery status re-renders those messages (?message=<id>&message=<id>).
 // The socket reconnects with back-off and, once back, fetches what it missed. Every element
 // marked data-conversations-live carries data-realtime-state: connecting, connected or
 // reconnecting. Without JavaScript the pages still work; they just do not update by themselves.
+//
+// A message still "Sending" is also looked at again by the page itself, soon at first, then
+// less and less often, until its status changes: the worker that hands it to the channel is
+// another process (manage.py db_worker), and with the in-process channel layer (no REDIS_URL)
+// its events never reach this server's sockets; with any layer, an event sent while the socket
+// was away is lost. The push makes it fast where it can; the look makes it right everywhere.
 (function () {
   "use strict";
 
@@ -18,6 +25,9 @@
   var PING_EVERY = 25000;
   var LIST_DELAY = 120;
   var CATCH_UP = 200; // what the server sends at most for one ?after= request
+  var STATUS_FIRST = 1500; // ms before a message still sending is first looked at again
+  var STATUS_MAX = 30000; // … and at most between two looks (a worker that is down, retries)
+  var STATUS_BATCH = 100; // message ids in one ?message= request
 
   var socket = null;
   var state = "connecting";
@@ -172,6 +182,7 @@
       if (empty) empty.remove();
       if (stick || ownMessage) scrollToBottom(list);
     }
+    watchSending(view, ownMessage);
     return items.length;
   }
 
@@ -207,14 +218,74 @@
     });
   }
 
-  function refreshMessage(view, messageId) {
-    if (!messageId || !document.getElementById("message-" + messageId)) {
-      fetchNew(view);
+  // --- Delivery status ------------------------------------------------------------------------
+
+  // The ids of the page's outgoing messages whose status is one of ``states``.
+  function unsettled(view, states) {
+    var ids = [];
+    view.querySelectorAll('li[data-message][data-direction="out"]').forEach(function (item) {
+      if (states.indexOf(item.getAttribute("data-delivery")) !== -1) {
+        ids.push(item.getAttribute("data-message"));
+      }
+    });
+    return ids;
+  }
+
+  // Fetch these messages again (those on the page); a promise that always settles.
+  function refreshMessages(view, ids) {
+    ids = ids.filter(function (id) { return document.getElementById("message-" + id); });
+    if (!ids.length) return Promise.resolve();
+    var base = view.getAttribute("data-messages-url") + "?";
+    var requests = [];
+    for (var start = 0; start < ids.length; start += STATUS_BATCH) {
+      var query = ids.slice(start, start + STATUS_BATCH).map(function (id) {
+        return "message=" + encodeURIComponent(id);
+      }).join("&");
+      requests.push(get(base + query).then(function (html) {
+        if (view.isConnected) addMessages(view, html);
+      }).catch(function (error) {
+        if (error.status === 404 && view.isConnected) gone(view);
+      }));
+    }
+    return Promise.all(requests);
+  }
+
+  // While a message of this page is sending, look at it again after STATUS_FIRST, then at
+  // doubling intervals up to STATUS_MAX; ``restart``: a new message was just sent.
+  function watchSending(view, restart) {
+    if (restart) {
+      clearTimeout(view._statusTimer);
+      view._statusTimer = null;
+      view._statusDelay = 0;
+    }
+    if (view._statusTimer || !view.isConnected) return;
+    if (!unsettled(view, ["pending"]).length) {
+      view._statusDelay = 0;
       return;
     }
-    get(view.getAttribute("data-messages-url") + "?message=" + messageId)
-      .then(function (html) { addMessages(view, html); })
-      .catch(function () {});
+    var delay = view._statusDelay ? Math.min(STATUS_MAX, view._statusDelay * 2) : STATUS_FIRST;
+    view._statusDelay = delay;
+    var timer = setTimeout(function () {
+      refreshMessages(view, unsettled(view, ["pending"])).then(function () {
+        if (view._statusTimer !== timer) return; // restarted meanwhile by a new message
+        view._statusTimer = null;
+        watchSending(view);
+      });
+    }, delay);
+    view._statusTimer = timer;
+  }
+
+  function refreshMessage(view, messageId, messageIds) {
+    var ids = [];
+    if (messageIds && messageIds.length) ids = messageIds.map(String);
+    else if (messageId) ids = [String(messageId)];
+    var missing = ids.some(function (id) { return !document.getElementById("message-" + id); });
+    if (missing || !ids.length) fetchNew(view);
+    if (!ids.length) {
+      // An event that names no message: every one whose status may have changed.
+      ids = unsettled(view, ["pending", "sent"]);
+    }
+    refreshMessages(view, ids);
   }
 
   function refreshHeader(view) {
@@ -254,7 +325,7 @@
         refreshHeader(view);
       }
     } else if (event.event === "edited" || event.event === "delivery") {
-      refreshMessage(view, event.message);
+      refreshMessage(view, event.message, event.messages);
     } else if (event.event !== "read") {
       refreshHeader(view);
     }
@@ -266,7 +337,10 @@
     roots().forEach(function (root) { refreshList(root); });
     document.querySelectorAll(".conv-view[data-conversation]").forEach(function (view) {
       fetchNew(view);
-      if (reconnected) refreshHeader(view);
+      if (reconnected) {
+        refreshHeader(view);
+        refreshMessages(view, unsettled(view, ["pending", "sent"]));
+      }
     });
   }
 
@@ -337,6 +411,7 @@
       view._settled = true;
       var list = historyList(view);
       if (list) scrollToBottom(list);
+      watchSending(view);
     });
   }
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employee
 from clients.models import CustomField
+from core.forms import DecimalInputField
 from documents.models import OrderStatus
 
 from .custom_fields import clean_value
@@ -78,7 +79,7 @@ def custom_form_field(definition: AssetCustomField) -> forms.Field:
     common = {"label": definition.label, "required": False}
     kind = definition.kind
     if kind == CustomField.Kind.NUMBER:
-        return forms.DecimalField(max_digits=20, decimal_places=6, **common)
+        return DecimalInputField(max_digits=20, decimal_places=6, **common)
     if kind == CustomField.Kind.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == CustomField.Kind.CHOICE:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employee
+from core.forms import DecimalInputField
 from core.phones import MAX_PHONE_INPUT, format_phone, normalize_phone
 
 from .custom_fields import clean_value
@@ -21,7 +22,7 @@ def _custom_form_field(definition: CustomField) -> forms.Field:
     common = {"label": definition.label, "required": False}
     kind = definition.kind
     if kind == CustomField.Kind.NUMBER:
-        return forms.DecimalField(max_digits=20, decimal_places=6, **common)
+        return DecimalInputField(max_digits=20, decimal_places=6, **common)
     if kind == CustomField.Kind.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == CustomField.Kind.CHOICE:
@@ -60,6 +61,10 @@ class ClientForm(forms.ModelForm):
             "supplier",
             "conflicted",
         ]
+        field_classes = {
+            "discount_goods": DecimalInputField,
+            "discount_services": DecimalInputField,
+        }
         widgets = {
             "kind": forms.RadioSelect,
             "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employee
+from core.forms import DecimalInputField
 from core.money import MAX_AMOUNT, format_money
 from ledger.models import Cashbox
 
@@ -25,14 +26,13 @@ def _cashboxes():
 
 
 def _number(label, *, places=2, required=True, maximum=MAX_AMOUNT, **kwargs):
-    return forms.DecimalField(
+    return DecimalInputField(
         label=label,
         max_digits=14,
         decimal_places=places,
         min_value=0,
         max_value=maximum,
         required=required,
-        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
         **kwargs,
     )
 

@@ -6,20 +6,16 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DecimalInputField
 from core.money import MAX_AMOUNT
 
 from .models import SKU_MAX, TITLE_MAX
 from .services import MAX_WARRANTY_DAYS
 
 
-def money_field(label) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        max_value=MAX_AMOUNT,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+def money_field(label) -> DecimalInputField:
+    return DecimalInputField(
+        label=label, max_digits=14, decimal_places=2, min_value=0, max_value=MAX_AMOUNT
     )
 
 

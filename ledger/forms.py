@@ -1,19 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DecimalInputField
 from core.money import MAX_AMOUNT
 
 from .models import Cashbox
 
 
-def amount_field(*, signed: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(
+def amount_field(*, signed: bool = False) -> DecimalInputField:
+    return DecimalInputField(
         label=_("Amount"),
         max_digits=14,
         decimal_places=2,
         min_value=-MAX_AMOUNT if signed else 0,
         max_value=MAX_AMOUNT,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
 
 

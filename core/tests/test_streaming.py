@@ -6,7 +6,9 @@ import warnings
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core import signals
 from django.core.handlers.asgi import ASGIHandler
+from django.db import close_old_connections
 from django.urls import reverse
 
 from conversations import services
@@ -84,9 +86,17 @@ def _asgi_get(path: str, headers: dict[str, str]) -> tuple[dict, list[bytes], li
     async def send(message):
         sent.append(message)
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        async_to_sync(ASGIHandler())(scope, receive, send)
+    # As Django's test client does: the handler must not close the test's own connection
+    # (PostgreSQL runs each test inside a transaction on it).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            async_to_sync(ASGIHandler())(scope, receive, send)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     start = next(m for m in sent if m["type"] == "http.response.start")
     bodies = [m.get("body", b"") for m in sent if m["type"] == "http.response.body"]
     return start, bodies, [str(w.message) for w in caught]

@@ -467,7 +467,7 @@ def test_a_manager_creates_and_edits_a_product(signed_in):
         ({"price": ""}, "price", "This field is required."),
         ({"price": "-1"}, "price", "Ensure this value is greater than or equal to 0."),
         ({"price": "1.001"}, "price", None),
-        ({"price": "ten"}, "price", "Enter a number."),
+        ({"price": "ten"}, "price", "Enter a number, such as 150.75."),
         ({"price": "1000000000"}, "price", None),
         ({"warranty_days": "-1"}, "warranty_days", None),
         ({"warranty_days": "3651"}, "warranty_days", None),

@@ -450,7 +450,7 @@ def test_correction_without_htmx_redirects_back_to_the_tab(signed_in, carla):
         ({"amount": "40", "reason": "   "}, "reason", "This field is required."),
         ({"amount": "40"}, "reason", "This field is required."),
         ({"amount": "", "reason": "Why"}, "amount", "This field is required."),
-        ({"amount": "abc", "reason": "Why"}, "amount", "Enter a number."),
+        ({"amount": "abc", "reason": "Why"}, "amount", "Enter a number, such as 150.75."),
         ({"amount": "0", "reason": "Why"}, "amount", "Enter an amount other than zero."),
         (
             {"amount": "1.005", "reason": "Why"},
@@ -835,7 +835,7 @@ def test_refund_from_a_cashless_account_may_take_it_below_zero(signed_in, carla,
     ("amount", "cashbox", "field", "error"),
     [
         ("", "till", "amount", "This field is required."),
-        ("abc", "till", "amount", "Enter a number."),
+        ("abc", "till", "amount", "Enter a number, such as 150.75."),
         ("0", "till", "amount", "Enter an amount other than zero."),
         ("-5", "till", "amount", "Ensure this value is greater than or equal to 0."),
         ("1.234", "till", "amount", "Ensure that there are no more than 2 decimal places."),
@@ -1116,3 +1116,26 @@ def test_an_empty_cashbox_says_so(signed_in):
 
 def test_unknown_cashbox_is_404(signed_in):
     assert signed_in.get("/cashboxes/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "pt-br"])
+@pytest.mark.parametrize(("typed", "meant"), [("150,75", "150.75"), ("1.500,75", "1500.75")])
+def test_an_amount_typed_with_a_decimal_comma_is_taken_as_meant(
+    signed_in, carla, till, language, typed, meant
+):
+    """A Brazilian cashier types "150,75" whatever language the page or browser speaks: it
+    is R$ 150,75, never R$ 15.075,00 (an <input type="number"> read by an English browser
+    dropped the comma)."""
+    signed_in.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = pay(signed_in, carla, "advance", typed, till, **HTMX)
+    assert response.status_code == 200
+    assert balance_of(carla) == -Decimal(meant)
+    form = signed_in.get(f"/clients/{carla.pk}/payments/").content.decode()
+    assert 'name="advance-amount"' in form and 'inputmode="decimal"' in form
+    assert 'type="number"' not in form
+
+
+def test_an_amount_that_is_not_a_number_changes_nothing(signed_in, carla, till):
+    response = pay(signed_in, carla, "advance", "150,75,3", till, **HTMX)
+    assert "Enter a number, such as 150.75." in response.content.decode()
+    assert balance_of(carla) == Decimal("0")

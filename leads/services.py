@@ -317,16 +317,17 @@ def lead_mark_lost(
     return lead
 
 
-def _client_for(actor, lead: Lead) -> Client:
-    """The lead's client; for a contact-only lead the client with its phone (any format was
-    stored as E.164), else a new client made from the contact."""
+def _client_for(actor, lead: Lead) -> tuple[Client, bool]:
+    """The lead's client and whether it was created just now: for a contact-only lead the
+    client with its phone (any format was stored as E.164), else a new client made from the
+    contact."""
     if lead.client_id:
-        return lead.client
+        return lead.client, False
     matched = (
         client_search(Client.objects.all(), lead.contact_phone).order_by("archived", "pk").first()
     )
     if matched is not None:
-        return matched
+        return matched, False
     if not lead.contact_name:
         raise LeadError(
             {
@@ -340,7 +341,7 @@ def _client_for(actor, lead: Lead) -> Client:
             _("No client has this phone, and creating clients is not part of your role.")
         )
     first, _space, last = lead.contact_name.partition(" ")
-    return client_create(
+    client = client_create(
         actor=actor,
         data={
             "kind": Client.Kind.PERSON,
@@ -351,6 +352,7 @@ def _client_for(actor, lead: Lead) -> Client:
         },
         phones=[PhoneInput(number=lead.contact_phone)],
     )
+    return client, True
 
 
 @transaction.atomic
@@ -358,7 +360,8 @@ def lead_convert(*, actor, lead: Lead, to: str) -> Order | Estimate:
     """Make a work order (``to="order"``) or an estimate (``to="estimate"``) from the lead,
     for its client (found by phone or created for a contact-only lead), keep it as the
     lead's result and move the lead to the first active Won status. A lead converts once;
-    a lost lead is reopened first."""
+    a lost lead is reopened first. The document's ``client_created`` is True when the
+    conversion created its client (the page says so)."""
     if to not in CONVERT_TO:
         raise LeadError({"to": [_("Convert into an order or an estimate.")]})
     locked = _lock(lead)
@@ -372,7 +375,7 @@ def lead_convert(*, actor, lead: Lead, to: str) -> Order | Estimate:
             _("Lead %(number)s is lost: move it back to an open status to convert it.")
             % _num(locked)
         )
-    client = _client_for(actor, locked)
+    client, client_created = _client_for(actor, locked)
     manager = locked.manager if locked.manager and locked.manager.is_active else actor
     make = order_create if to == "order" else estimate_create
     try:
@@ -388,4 +391,5 @@ def lead_convert(*, actor, lead: Lead, to: str) -> Order | Estimate:
         client=client,
         **{to: document},
     )
+    document.client_created = client_created
     return document

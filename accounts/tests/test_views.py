@@ -310,6 +310,8 @@ def test_built_in_role_keeps_its_name(as_admin):
     manager_role.refresh_from_db()
     assert manager_role.name == "Manager"
     assert manager_role.permissions == ["clients.view"]
+    listing = as_admin.get("/settings/roles/").content.decode()
+    assert '<span class="badge">Built-in</span>' in listing  # as on the lead settings
 
 
 def test_full_access_role_cannot_be_edited(as_admin):

@@ -254,6 +254,22 @@ def test_the_panel_links_one_of_the_clients_assets(signed_in, phone, ana, manage
     assert "Link asset" not in dialog and "At client" in dialog
 
 
+def test_the_panels_asset_choice_starts_empty_so_nothing_looks_linked(
+    signed_in, phone, ana, manager
+):
+    order = orders.order_create(actor=manager, client=ana)
+    dialog = signed_in.get(f"/orders/{order.pk}/", **HX).content.decode()
+    select = dialog[dialog.index('<select id="order-asset-choice"') : dialog.index("</select>")]
+    options = select.split("<option")[1:]
+    assert options[0].startswith(' value="" selected>Choose an asset…</option>')
+    assert "IMEI-111 · Galaxy A54" in options[1] and "selected" not in options[1]
+    # Sent as it starts, nothing is linked.
+    before = snapshot()
+    response = signed_in.post(f"/orders/{order.pk}/asset/", {"asset": ""}, **HX)
+    assert "Choose one of the client&#x27;s assets." in response.content.decode()
+    assert snapshot() == before
+
+
 def test_a_refused_link_shows_the_panel_with_the_reason(signed_in, phone, ana, manager):
     order = orders.order_create(actor=manager, client=ana)
     stranger = services.asset_create(

@@ -155,7 +155,7 @@ ENDPOINTS = [
         "POST",
         _url("order_edit", "order"),
         ("documents.edit",),
-        lambda p: {"malfunction": "Edited", "manager": p["specialist"].pk},
+        lambda p: {"edit-malfunction": "Edited", "edit-manager": p["specialist"].pk},
     ),
     Endpoint(
         "add order line",

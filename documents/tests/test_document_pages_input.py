@@ -103,7 +103,7 @@ def line_url(document) -> str:
     [
         ({"quantity": "-1"}, "Ensure this value is greater than or equal to 0."),
         ({"quantity": "0"}, "greater than zero"),
-        ({"quantity": "abc"}, "Enter a number."),
+        ({"quantity": "abc"}, "Enter a number, such as 150.75."),
         ({"price": "-5"}, "Ensure this value is greater than or equal to 0."),
         ({"discount": "101"}, "A discount in percent is between 0 and 100."),
         ({"discount": "-1"}, "Ensure this value is greater than or equal to 0."),
@@ -223,7 +223,7 @@ def test_a_closed_order_refuses_edits_prepayments_and_status_changes(http, shop,
     refused(
         http,
         reverse("documents:order_edit", args=[closed_order.pk]),
-        {"malfunction": "Changed after closing"},
+        {"edit-malfunction": "Changed after closing"},
         f"{closed} and cannot be changed.",
     )
     refused(
@@ -320,7 +320,7 @@ def test_a_bad_order_edit_is_refused(http, order):
     refused(
         http,
         reverse("documents:order_edit", args=[order.pk]),
-        {"due_date": "31/02/2026", "manager": "999999"},
+        {"edit-due_date": "31/02/2026", "edit-manager": "999999"},
         "Enter a valid date.",
         "Select a valid choice.",
     )

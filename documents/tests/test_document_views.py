@@ -1,5 +1,6 @@
 """The Documents tab and the document dialogs, through the pages a browser loads."""
 
+import html
 import re
 from decimal import Decimal
 
@@ -160,3 +161,121 @@ def test_a_line_is_edited_in_the_dialog(signed_in, manager, client_, shop):
     signed_in.post(url, {**data, "line-edit-price": "20.00", "line-edit-discount": "0"}, **HX)
     estimate.refresh_from_db()
     assert estimate.total == Decimal("20.00")
+
+
+# --- the order dialog: its forms, closing and what a closed order left on the balance --------
+
+
+def _text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_each_form_of_the_order_dialog_has_its_own_ids(signed_in, manager, client_, shop):
+    order = orders.order_create(
+        actor=manager, client=client_, items=[{"kind": "service", "service": shop["screen"]}]
+    )
+    item = order.items.get()
+    # The line's edit form open too: "+ Line", "Edit line", "Edit", status, close.
+    page = signed_in.get(
+        reverse("documents:order_item_edit", args=[order.pk, item.pk]), **HX
+    ).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label for="([^"]+)"', page):
+        assert target in ids, target
+    # "Assignee" of "Edit" names its own select, not the one of "+ Line".
+    assert '<label for="id_edit-assignee">Assignee</label>' in page
+    assert 'id="field-edit-assignee"' in page and 'id="field-assignee"' in page
+
+
+def test_the_orders_edit_form_saves_its_fields(signed_in, manager, specialist, client_):
+    order = orders.order_create(actor=manager, client=client_)
+    response = signed_in.post(
+        reverse("documents:order_edit", args=[order.pk]),
+        {
+            "edit-malfunction": "No sound",
+            "edit-manager": manager.pk,
+            "edit-assignee": specialist.pk,
+        },
+        **HX,
+    )
+    assert response.status_code == 200
+    assert 'name="edit-malfunction"' in response.content.decode()
+    order.refresh_from_db()
+    assert (order.malfunction, order.assignee) == ("No sound", specialist)
+
+
+@pytest.fixture
+def order_310(manager, client_, shop):
+    """An open order of R$310.00 with R$100.00 paid in advance."""
+    order = orders.order_create(
+        actor=manager,
+        client=client_,
+        items=[
+            {"kind": "service", "service": shop["screen"]},
+            {"kind": "product", "product": shop["cable"], "quantity": 2},
+        ],
+    )
+    orders.order_prepay(actor=manager, order=order, cashbox=shop["till"], amount=Decimal("100"))
+    return order
+
+
+def test_the_close_form_says_what_each_settlement_does(signed_in, order_310):
+    page = _text(signed_in.get(f"/orders/{order_310.pk}/", **HX))
+    assert "Total R$310.00, paid so far R$100.00." in page
+    assert (
+        '<p class="close-outcome" data-show-if="close-settlement:balance">The remaining '
+        "R$210.00 will be charged to the client's balance: the client will owe it.</p>"
+    ) in page
+    assert (
+        '<p class="close-outcome" data-show-if="close-settlement:cashbox">The client pays the '
+        "remaining R$210.00 now, into the cashbox chosen below; nothing is left on the "
+        "client's balance.</p>"
+    ) in page
+
+
+def test_the_close_form_of_a_paid_or_overpaid_order(signed_in, manager, order_310, shop):
+    orders.order_prepay(actor=manager, order=order_310, cashbox=shop["till"], amount=210)
+    page = _text(signed_in.get(f"/orders/{order_310.pk}/", **HX))
+    assert "Total R$310.00, paid so far R$310.00." in page
+    assert "The order is fully paid: nothing is charged to the client's balance" in page
+    assert "The remaining" not in page
+    orders.order_prepay(actor=manager, order=order_310, cashbox=shop["till"], amount=40)
+    page = _text(signed_in.get(f"/orders/{order_310.pk}/", **HX))
+    assert "R$40.00 more than the total was paid: it stays on the client's balance" in page
+
+
+def _closed_summary(signed_in, order) -> str:
+    """The dialog's money summary as text: each label and its amount."""
+    page = _text(signed_in.get(f"/orders/{order.pk}/", **HX))
+    summary = re.search(r'<div class="money-summary">(.*?)\n  </div>', page, re.S).group(1)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary))
+
+
+@pytest.mark.parametrize(
+    ("settlement", "shown"),
+    [
+        ("balance", "Total R$310.00 Paid R$100.00 Charged to the balance R$210.00"),
+        ("cashbox", "Total R$310.00 Paid R$310.00 Charged to the balance R$0.00"),
+    ],
+)
+def test_a_closed_order_shows_what_was_charged_to_the_balance(
+    signed_in, manager, client_, order_310, shop, settlement, shown
+):
+    response = signed_in.post(
+        reverse("documents:order_close", args=[order_310.pk]),
+        {"close-settlement": settlement, "close-cashbox": shop["till"].pk},
+        **HX,
+    )
+    assert response.status_code == 200
+    assert _closed_summary(signed_in, order_310).strip() == shown
+    client_.refresh_from_db()
+    assert client_.balance == Decimal(shown.rsplit("R$", 1)[1])  # what the ledger says
+
+
+def test_a_closed_overpaid_order_shows_the_credit_left(signed_in, manager, order_310, shop):
+    orders.order_prepay(actor=manager, order=order_310, cashbox=shop["till"], amount=250)
+    orders.order_close(actor=manager, order=order_310, settlement="balance")
+    assert _closed_summary(signed_in, order_310).strip() == (
+        "Total R$310.00 Paid R$350.00 Left as credit on the balance R$40.00"
+    )

@@ -41,6 +41,7 @@ from .common import (
 )
 
 ORDER_FORM_FIELDS = ("order_type", "malfunction", "description", "manager", "assignee", "due_date")
+EDIT_PREFIX = "edit"
 
 
 def order_url(order: Order) -> str:
@@ -60,8 +61,9 @@ def order_dialog(request: HttpRequest, order: Order, *, forms: dict | None = Non
     forms = forms or {}
     user = request.user
     is_open = order.status.group not in services.FINISHED_GROUPS
+    # Its own prefix: the "+ Line" form beside it has an Assignee too (one id per field).
     edit_form = forms.get("edit") or OrderForm(
-        initial={name: getattr(order, name) for name in ORDER_FORM_FIELDS}
+        prefix=EDIT_PREFIX, initial={name: getattr(order, name) for name in ORDER_FORM_FIELDS}
     )
     can_edit = is_open and can_edit_documents(user)
     # The prepayment view needs both (see order_prepay): offer only what can be sent.
@@ -77,6 +79,7 @@ def order_dialog(request: HttpRequest, order: Order, *, forms: dict | None = Non
         "close": can_close,
         "reopen": can_reopen,
     }
+    rest = order.total - order.paid
     context = {
         "order": order,
         "client": order.client,
@@ -87,7 +90,9 @@ def order_dialog(request: HttpRequest, order: Order, *, forms: dict | None = Non
         "history": order.status_changes.select_related(
             "from_status", "to_status", "employee"
         ).order_by("id"),
-        "rest": order.total - order.paid,
+        "rest": rest,
+        # Paid beyond the total: left on the client's balance as credit.
+        "overpaid": -rest if rest < 0 else 0,
         "is_open": is_open,
         "is_closed": order.status.group == services.Group.CLOSED,
         "can_edit": can_edit,
@@ -170,7 +175,7 @@ def _act(request, order: Order, key: str, form, operation, message: str, *, refr
 def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "documents.edit")
     order = _order(request, pk)
-    form = OrderForm(request.POST)
+    form = OrderForm(request.POST, prefix=EDIT_PREFIX)
 
     def save(form):
         services.order_update(actor=request.user, order=order, **form.cleaned_data)

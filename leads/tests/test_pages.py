@@ -233,7 +233,9 @@ def test_converting_on_the_page_shows_the_order_on_the_lead_and_the_tab(http, ma
     assert response.status_code == 302 and response.url == f"/leads/{lead.pk}/"
     html = http.get(response.url).content.decode()
     assert f"Lead {lead.number} converted into {order.number}." in html
+    assert "created the client" not in html  # the lead had its client already
     assert f'href="/orders/{order.pk}/"' in html and "Won" in html
+    assert "(Won)" not in html  # the status is named like its group: said once
     assert "Convert to order" not in html and "Mark lost" not in html
     tab = http.get(f"/clients/{client.pk}/leads/", **HX).content.decode()
     assert order.number in tab
@@ -249,6 +251,36 @@ def test_converting_into_an_estimate_on_the_page(http, manager):
     assert lead.estimate == estimate and estimate.client.display_name == "New Person"
     html = http.get(f"/leads/{lead.pk}/").content.decode()
     assert f'href="/estimates/{estimate.pk}/"' in html
+
+
+def test_converting_a_contact_says_when_it_created_the_client(http, manager):
+    lead = services.lead_create(actor=manager, contact_name="Renato Prado", contact_phone=PHONE)
+    response = http.post(f"/leads/{lead.pk}/convert/", {"to": "order"}, follow=True)
+    order = Order.objects.get()
+    assert order.client.display_name == "Renato Prado"
+    assert (
+        f"Lead {lead.number} converted into {order.number} and created the client Renato Prado."
+        in response.content.decode()
+    )
+
+
+def test_converting_a_contact_found_by_phone_creates_no_client(http, manager):
+    known = ClientFactory(first_name="Beatriz", last_name="Nogueira")
+    ClientPhoneFactory(client=known, number=PHONE)
+    lead = services.lead_create(actor=manager, contact_name="Bia", contact_phone=PHONE)
+    response = http.post(f"/leads/{lead.pk}/convert/", {"to": "order"}, follow=True)
+    order = Order.objects.get()
+    assert order.client == known
+    html = response.content.decode()
+    assert f"Lead {lead.number} converted into {order.number}." in html
+    assert "created the client" not in html
+
+
+def test_a_status_named_unlike_its_group_shows_the_group_too(http, manager):
+    lead = services.lead_create(actor=manager, contact_phone=PHONE, contact_name="Ana")
+    services.lead_status_set(actor=manager, lead=lead, status=status_named("In work"))
+    html = http.get(f"/leads/{lead.pk}/").content.decode()
+    assert "In work" in html and "(Open)" in html
 
 
 def test_status_edit_and_lost_on_the_page(http, manager, specialist):

@@ -178,10 +178,12 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
         return services.lead_convert(actor=request.user, lead=lead, to=form.cleaned_data["to"])
 
     def message(document) -> str:
-        return _("Lead %(lead)s converted into %(document)s.") % {
-            "lead": lead.number,
-            "document": document.number,
-        }
+        numbers = {"lead": lead.number, "document": document.number}
+        if document.client_created:
+            return _(
+                "Lead %(lead)s converted into %(document)s and created the client %(client)s."
+            ) % {**numbers, "client": document.client}
+        return _("Lead %(lead)s converted into %(document)s.") % numbers
 
     return _act(request, lead, "convert", form, convert, message)
 

@@ -71,7 +71,9 @@ def test_settings_page_refuses_a_bad_template(client, admin):
     )
     assert response.status_code == 302
     template = SmsTemplate.objects.get()
-    assert client.get("/settings/sms-templates/").status_code == 200
+    listing = client.get("/settings/sms-templates/")
+    assert listing.status_code == 200
+    assert "<td>Yes</td>" in listing.content.decode()  # capitalised, as on the other lists
     assert client.post(f"/settings/sms-templates/{template.pk}/delete/").status_code == 302
     assert not SmsTemplate.objects.exists()
 

@@ -13,6 +13,7 @@ from accounts.tests.factories import restore_builtin_roles
 from clients.tests.factories import ClientFactory
 from ledger import services
 from ledger.models import Cashbox, LedgerEntry, Payment
+from tests.browser.phone import PHONE, page_width, scrolls_sideways
 
 pytestmark = pytest.mark.slow
 
@@ -185,3 +186,21 @@ def test_advance_payment_correction_and_export(page, live_server, beatriz, tmp_p
             )
         )
     assert exported == shown
+
+
+def test_on_a_phone_the_balance_tab_fits_and_its_table_scrolls(page, live_server, beatriz, manager):
+    """390 px wide: the balance's entries scroll sideways in their box; the page does not."""
+    till = Cashbox.objects.get(title="Front till")
+    services.advance_accept(
+        actor=manager, client=beatriz, cashbox=till, amount=Decimal("150"), note="Deposit"
+    )
+    services.balance_correct(
+        actor=manager, client=beatriz, amount=Decimal("-20"), reason="Goodwill discount"
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/clients/{beatriz.pk}/balance/")
+    entries = page.locator("#tab-content .table-scroll:has(table.ledger)")
+    expect(entries.locator("tbody tr")).to_have_count(2)
+    assert page_width(page) <= PHONE["width"]
+    assert scrolls_sideways(entries)

@@ -11,9 +11,11 @@ from playwright.sync_api import Locator, Page, expect
 
 from accounts.tests.factories import restore_builtin_roles
 from clients.tests.factories import ClientFactory
+from documents import orders
 from documents.models import Estimate, Order, Sale
 from documents.tests.factories import ProductFactory, ServiceFactory
 from ledger.models import Cashbox
+from tests.browser.phone import PHONE, page_width, scroll_to_the_end, scrolls_sideways
 
 pytestmark = pytest.mark.slow
 
@@ -262,3 +264,37 @@ def test_order_estimate_and_sale_from_the_documents_tab(page, live_server, beatr
     )
     close_dialog(page, beatriz)
     expect(document_row(page, sale.number)).to_be_visible()
+
+
+def test_on_a_phone_the_order_dialog_fits_and_its_tables_scroll(
+    page, live_server, beatriz, manager
+):
+    """390 px wide: the lines' Discount and Total columns are reached by scrolling the table,
+    not cut off by the dialog's edge; the dialog and the page stay as wide as the screen."""
+    order = orders.order_create(
+        actor=manager,
+        client=beatriz,
+        malfunction="Squealing brakes",
+        items=[
+            {"kind": "service", "service": ServiceFactory(title="Full brake system overhaul")},
+            {"kind": "product", "product": ProductFactory(title="Ceramic brake pad set")},
+        ],
+    )
+    till = Cashbox.objects.get(title="Front till")
+    orders.order_prepay(actor=manager, order=order, cashbox=till, amount=Decimal("10"))
+    orders.order_close(actor=manager, order=order, settlement="balance")
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/orders/{order.pk}/")
+    dialog = document_dialog(page, f"Work order {order.number}")
+    expect(line_rows(dialog)).to_have_count(2)
+
+    assert page_width(page) <= PHONE["width"]
+    assert not dialog.evaluate("el => el.scrollWidth > el.clientWidth")
+    lines = dialog.locator(".table-scroll:has(table.lines)")
+    assert scrolls_sideways(lines)
+    total = dialog.locator("table.lines .document-total")
+    scroll_to_the_end(lines)
+    expect(total).to_be_in_viewport()
+    box, frame = total.bounding_box(), lines.bounding_box()
+    assert box["x"] + box["width"] <= frame["x"] + frame["width"] + 1  # shown whole

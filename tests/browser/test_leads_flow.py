@@ -11,7 +11,9 @@ from playwright.sync_api import Page, expect
 from accounts.tests.factories import restore_builtin_roles
 from clients.tests.factories import ClientFactory
 from documents.models import Order
+from leads import services
 from leads.models import Lead
+from tests.browser.phone import PHONE, page_width, scrolls_sideways
 
 pytestmark = pytest.mark.slow
 
@@ -86,6 +88,7 @@ def test_a_lead_from_the_clients_tab_converted_into_an_order(page, live_server, 
         f"Lead {lead.number} converted into {order.number}."
     )
     expect(page.locator(".lead-status")).to_contain_text("Won")
+    expect(page.locator(".lead-status")).not_to_contain_text("(Won)")  # said once
     expect(page.locator(".lead-result-line")).to_contain_text(order.number)
     expect(page.get_by_role("button", name="Convert to order")).to_have_count(0)
     expect(page.get_by_role("button", name="Convert to estimate")).to_have_count(0)
@@ -112,3 +115,22 @@ def test_a_lead_from_the_clients_tab_converted_into_an_order(page, live_server, 
     ).click()
     expect(page).to_have_url(f"{base}/leads/{lead.pk}/")
     expect(page.locator(".lead-result-line")).to_contain_text(order.number)
+
+
+def test_on_a_phone_the_leads_page_fits_and_its_table_scrolls(page, live_server, beatriz, manager):
+    """390 px wide: the leads' columns scroll sideways in their box; the page does not."""
+    services.lead_create(
+        actor=manager,
+        contact_name="Renato Prado",
+        contact_phone="+5511991234567",
+        description="iPhone 12 com tela quebrada, quer orçamento",
+        urgent=True,
+    )
+    services.lead_create(actor=manager, client=beatriz, description="Notebook não liga")
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/leads/")
+    leads = page.locator(".table-scroll:has(table.leads)")
+    expect(leads.locator("tbody tr")).to_have_count(2)
+    assert page_width(page) <= PHONE["width"]
+    assert scrolls_sideways(leads)

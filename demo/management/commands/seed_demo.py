@@ -133,6 +133,8 @@ SERVICES = [
     ("Limpeza interna e troca de pasta térmica", "120.00", 30),
     ("Reparo de placa-mãe", "400.00", 90),
     ("Formatação e instalação de sistema", "100.00", 30),
+    ("Troca de conector de carga", "140.00", 90),
+    ("Troca de alto-falante", "130.00", 90),
 ]
 PRODUCTS = [
     ("TEL-IP13", "Tela iPhone 13 (compatível)", "420.00", "260.00"),
@@ -149,14 +151,55 @@ US_AREAS = ["201", "212", "415", "617"]
 N_PEOPLE = 52
 
 
-MALFUNCTIONS = [
-    "Tela trincada",
-    "Não liga",
-    "Bateria descarregando rápido",
-    "Sem áudio nas chamadas",
-    "Conector de carga solto",
-    "Screen flickers",
+# A fault and the repairs that fit it: each a list of lines, ("service", title) or
+# ("product", sku), so a demo order's lines match what was wrong and none repeats.
+FAULTS = [
+    (
+        "Tela trincada",
+        [
+            [("service", "Troca de tela de smartphone"), ("product", "TEL-IP13")],
+            [("service", "Troca de tela de smartphone"), ("product", "TEL-A54")],
+        ],
+    ),
+    (
+        "Não liga",
+        [
+            [("service", "Diagnóstico")],
+            [("service", "Diagnóstico"), ("service", "Reparo de placa-mãe")],
+        ],
+    ),
+    (
+        "Bateria descarregando rápido",
+        [
+            [("service", "Troca de bateria"), ("product", "BAT-IP11")],
+            [("service", "Diagnóstico"), ("service", "Troca de bateria")],
+        ],
+    ),
+    (
+        "Sem áudio nas chamadas",
+        [[("service", "Diagnóstico"), ("service", "Troca de alto-falante")]],
+    ),
+    (
+        "Conector de carga solto",
+        [
+            [("service", "Troca de conector de carga")],
+            [("service", "Troca de conector de carga"), ("product", "CAB-USBC")],
+        ],
+    ),
+    (
+        "Notebook esquentando e desligando",
+        [[("service", "Limpeza interna e troca de pasta térmica"), ("product", "PAS-TERM")]],
+    ),
+    (
+        "Sistema lento",
+        [
+            [("service", "Formatação e instalação de sistema")],
+            [("service", "Formatação e instalação de sistema"), ("product", "SSD-480")],
+        ],
+    ),
+    ("Screen flickers", [[("service", "Diagnóstico"), ("service", "Troca de tela de smartphone")]]),
 ]
+MALFUNCTIONS = [fault for fault, _repairs in FAULTS]
 
 # (brand, phone or notebook, [(model, [modifications])]) for the demo's asset directory.
 ASSET_DIRECTORY = [
@@ -282,34 +325,31 @@ class Command(BaseCommand):
     def _documents(self, rng: random.Random, employees) -> None:
         """Work orders in every stage, estimates (one converted) and sales (one returned)."""
         admin, manager, tech = employees[:3]
-        services = list(Service.objects.all())
-        products = list(Product.objects.all())
+        services = {service.title: service for service in Service.objects.all()}
+        products = {product.sku: product for product in Product.objects.all()}
         till, bank = Cashbox.objects.order_by("pk")[:2]
         statuses = {s.group: s for s in OrderStatus.objects.filter(active=True).order_by("-pk")}
         clients = list(Client.objects.order_by("pk")[:24])
 
-        def lines(count: int) -> list[dict]:
-            chosen = []
-            for _ in range(count):
-                if rng.random() < 0.6:
-                    chosen.append({"kind": "service", "service": rng.choice(services)})
+        def repair() -> tuple[str, list[dict]]:
+            """A fault and the lines of one repair that fits it."""
+            fault, repairs = rng.choice(FAULTS)
+            lines = []
+            for kind, key in rng.choice(repairs):
+                if kind == "service":
+                    lines.append({"kind": "service", "service": services[key]})
                 else:
-                    chosen.append(
-                        {
-                            "kind": "product",
-                            "product": rng.choice(products),
-                            "quantity": rng.choice([1, 1, 2]),
-                        }
-                    )
-            return chosen
+                    lines.append({"kind": "product", "product": products[key], "quantity": 1})
+            return fault, lines
 
         for i, client in enumerate(clients[:16]):
+            fault, lines = repair()
             order = order_services.order_create(
                 actor=manager,
                 client=client,
                 assignee=tech if i % 2 == 0 else manager,
-                malfunction=rng.choice(MALFUNCTIONS),
-                items=lines(rng.randint(1, 3)),
+                malfunction=fault,
+                items=lines,
             )
             stage = i % 4
             if stage >= 1:
@@ -332,8 +372,9 @@ class Command(BaseCommand):
                     cashbox=till,
                 )
         for i, client in enumerate(clients[16:20]):
+            fault, lines = repair()
             estimate = estimate_services.estimate_create(
-                actor=manager, client=client, items=lines(2), valid_until=None
+                actor=manager, client=client, items=lines, description=fault, valid_until=None
             )
             if i == 0:
                 estimate_services.estimate_convert(actor=manager, estimate=estimate)
@@ -345,7 +386,13 @@ class Command(BaseCommand):
             sale = sale_services.sale_create(
                 actor=admin,
                 client=client,
-                items=[{"kind": "product", "product": rng.choice(products), "quantity": 2}],
+                items=[
+                    {
+                        "kind": "product",
+                        "product": rng.choice(list(products.values())),
+                        "quantity": 2,
+                    }
+                ],
                 settlement="cashbox" if i % 2 == 0 else "balance",
                 cashbox=till,
             )

@@ -97,8 +97,9 @@ class LineForm(forms.Form):
                 self.add_error("price", _("Enter a price for a free-text line."))
         return data
 
-    def line(self) -> dict:
-        """The arguments of ``documents.lines.line_values`` for this line."""
+    def line(self, catalog: dict | None = None) -> dict:
+        """The arguments of ``documents.lines.line_values`` for this line; ``catalog``
+        (``{"service:1": Service, …}``) saves a query per line when there are many."""
         data = self.cleaned_data
         kind, _sep, pk = data["item"].partition(":")
         line = {
@@ -112,10 +113,14 @@ class LineForm(forms.Form):
         }
         if data.get("warranty_days") is not None:
             line["warranty_days"] = data["warranty_days"]
-        if kind == "service":
-            line["service"] = Service.objects.filter(pk=pk).first()
-        elif kind == "product":
-            line["product"] = Product.objects.filter(pk=pk).first()
+        if kind in ("service", "product"):
+            model = Service if kind == "service" else Product
+            found = (
+                catalog.get(data["item"])
+                if catalog is not None
+                else model.objects.filter(pk=pk).first()
+            )
+            line[kind] = found
         return line
 
 
@@ -150,7 +155,17 @@ class BaseLineFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "choices": self.choices}
 
     def lines(self) -> list[dict]:
-        return [form.line() for form in self.forms if form.has_changed() and form.is_valid()]
+        filled = [form for form in self.forms if form.has_changed() and form.is_valid()]
+        wanted: dict[str, set[str]] = {"service": set(), "product": set()}
+        for form in filled:
+            kind, _sep, pk = form.cleaned_data["item"].partition(":")
+            if kind in wanted:
+                wanted[kind].add(pk)
+        catalog = {}
+        for kind, model in (("service", Service), ("product", Product)):
+            if wanted[kind]:
+                catalog |= {f"{kind}:{o.pk}": o for o in model.objects.filter(pk__in=wanted[kind])}
+        return [form.line(catalog) for form in filled]
 
 
 LineFormSet = forms.formset_factory(

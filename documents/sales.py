@@ -51,6 +51,25 @@ def resolve_sale(sale_id: int) -> DocumentRef | None:
     return document_ref(sale) if sale is not None else None
 
 
+def sale_quote(*, client: Client, items: Iterable[dict]) -> tuple[list[SaleItem], Decimal]:
+    """The lines ``items`` make for ``client`` (unsaved, the client's discount proposed) and
+    their total, checked as a sale checks them; writes nothing. The new-sale dialog shows it
+    while the lines are typed, so the cashier sees the amount before taking the money."""
+    items = list(items)
+    if not items:
+        raise SaleError({"items": [_("Add at least one line to the sale.")]})
+    if len(items) > MAX_LINES:
+        raise SaleError(
+            {"items": [_("A sale may have at most %(max)d lines.") % {"max": MAX_LINES}]}
+        )
+    lines = [line_values(error=SaleError, client=client, **line) for line in items]
+    rows = [SaleItem(position=index, **values) for index, values in enumerate(lines, start=1)]
+    total = lines_total(rows, error=SaleError)
+    if total <= 0:
+        raise SaleError({"items": [_("A sale's total must be greater than zero.")]})
+    return rows, total
+
+
 @transaction.atomic
 def sale_create(
     *,
@@ -74,18 +93,7 @@ def sale_create(
         raise SaleError({"cashbox": [_("Choose the cashbox the payment goes into.")]})
     comment = clean_text(comment, "comment", error=SaleError, limit=MAX_COMMENT)
     manager = clean_employee(manager or actor, "manager", error=SaleError)
-    items = list(items)
-    if not items:
-        raise SaleError({"items": [_("Add at least one line to the sale.")]})
-    if len(items) > MAX_LINES:
-        raise SaleError(
-            {"items": [_("A sale may have at most %(max)d lines.") % {"max": MAX_LINES}]}
-        )
-    lines = [line_values(error=SaleError, client=client, **line) for line in items]
-    rows = [SaleItem(position=index, **values) for index, values in enumerate(lines, start=1)]
-    total = lines_total(rows, error=SaleError)
-    if total <= 0:
-        raise SaleError({"items": [_("A sale's total must be greater than zero.")]})
+    rows, total = sale_quote(client=client, items=items)
 
     sale = Sale(
         client=client,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("clients/<int:pk>/documents/new-order/", views.order_create, name="order_create"),
     path("clients/<int:pk>/documents/new-estimate/", views.estimate_create, name="estimate_create"),
     path("clients/<int:pk>/documents/new-sale/", views.sale_create, name="sale_create"),
+    path("clients/<int:pk>/documents/new-sale/quote/", views.sale_quote, name="sale_quote"),
     # Each document's own URL (its dialog over the client's Documents tab) and its actions
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order_edit"),

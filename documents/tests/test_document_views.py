@@ -279,3 +279,82 @@ def test_a_closed_overpaid_order_shows_the_credit_left(signed_in, manager, order
     assert _closed_summary(signed_in, order_310).strip() == (
         "Total R$310.00 Paid R$350.00 Left as credit on the balance R$40.00"
     )
+
+
+# --- The new-sale dialog's total, shown while the lines are typed ---------------------------
+
+
+def _quote(signed_in, client_, *lines, **extra):
+    from documents.tests.page_helpers import sale_data
+
+    url = reverse("documents:sale_quote", args=[client_.pk])
+    return signed_in.post(url, {**sale_data(*lines), **extra}, **HX)
+
+
+def test_the_new_sale_shows_its_total_before_it_is_completed(signed_in, client_, shop):
+    from documents.tests.page_helpers import product_line
+    from ledger.models import LedgerEntry
+
+    client_.discount_goods = Decimal("10")  # the client's personal discount is proposed
+    client_.save()
+    dialog = signed_in.get(reverse("documents:sale_create", args=[client_.pk]), **HX)
+    assert 'id="sale-quote"' in dialog.content.decode()
+    response = _quote(signed_in, client_, product_line(shop["cable"], quantity="3"))
+    discount = re.search(r"data-quote-discount>([^<]+)<", response.content.decode()).group(1)
+    assert discount == "−R$9.00"  # 10 % of 3 × R$30.00
+    total = re.search(r"data-quote-total>([^<]+)<", response.content.decode()).group(1)
+    assert total == "R$81.00"
+    # Nothing was sold, charged or numbered.
+    assert not Sale.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_the_quote_says_what_is_missing_instead_of_a_total(signed_in, client_, shop):
+    from documents.tests.page_helpers import product_line
+
+    blank = {"item": "", "quantity": "1", "discount_kind": "percent"}  # as the dialog opens
+    empty = _text(_quote(signed_in, client_, blank))
+    assert "Choose an item to see the total." in empty
+    bad = _text(_quote(signed_in, client_, product_line(shop["cable"], quantity="abc")))
+    assert "Check the lines" in bad and "data-quote-total" not in bad
+    free = {"item": "text", "title": "Cortesia", "quantity": "1", "price": "0"}
+    free["discount_kind"] = "percent"
+    zero = _quote(signed_in, client_, free).content.decode()
+    assert "total must be greater than zero" in zero and "data-quote-total" not in zero
+
+
+def test_the_quote_costs_the_same_queries_for_one_line_or_twenty(
+    signed_in, client_, shop, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.tests.page_helpers import product_line
+
+    def count(lines: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = _quote(signed_in, client_, *[product_line(shop["cable"])] * lines)
+        assert response.status_code == 200 and "data-quote-total" in response.content.decode()
+        return len(queries)
+
+    assert count(20) == count(1)
+
+
+def test_only_who_may_sell_gets_a_quote_and_only_for_a_client_they_see(
+    client, specialist, manager, client_, shop
+):
+    from accounts.models import Role
+    from accounts.tests.factories import EmployeeFactory
+    from documents.tests.page_helpers import product_line, sale_data
+
+    url = reverse("documents:sale_quote", args=[client_.pk])
+    body = sale_data(product_line(shop["cable"]))
+    assert client.post(url, body).status_code == 302  # signed out: to the sign-in page
+    client.force_login(specialist)  # edits documents but may not close (sell)
+    assert client.post(url, body, **HX).status_code == 403
+    client.force_login(manager)
+    assert client.get(url).status_code == 405
+    assert client.post(reverse("documents:sale_quote", args=[999999]), body).status_code == 404
+    sells = Role.objects.create(name="Sells", permissions=["documents.edit", "documents.close"])
+    blind = EmployeeFactory(role=sells)
+    client.force_login(blind)  # may sell but not see clients
+    assert client.post(url, body, **HX).status_code == 404

@@ -23,7 +23,7 @@ from .orders import (
     order_reopen,
     order_status,
 )
-from .sales import sale_create, sale_detail, sale_return
+from .sales import sale_create, sale_detail, sale_quote, sale_return
 from .settings import order_status_edit, order_status_list
 from .tab import documents_tab
 
@@ -53,6 +53,7 @@ __all__ = [
     "product_list",
     "sale_create",
     "sale_detail",
+    "sale_quote",
     "sale_return",
     "service_edit",
     "service_list",

@@ -1,6 +1,7 @@
 """A sale's dialog, "+ Sale" (lines, paid now or charged) and returns."""
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -95,6 +96,25 @@ def sale_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"client": client, "form": form, "lines": lines}
     html = render_to_string("documents/dialogs/sale_new.html", context, request=request)
     return dialog_page(request, client, html)
+
+
+@require_POST
+def sale_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new-sale dialog's total, worked out from the lines typed so far (nothing saved)."""
+    require(request, *SELL)
+    client = scoped_client(request, pk)
+    lines = LineFormSet(request.POST, prefix="lines")
+    context = {"client": client, "total": None, "discount": None, "problem": ""}
+    items = lines.lines() if lines.is_valid() else []
+    if items:
+        try:
+            rows, context["total"] = services.sale_quote(client=client, items=items)
+            context["discount"] = sum(row.discount_amount for row in rows)
+        except services.SaleError as exc:
+            context["problem"] = " ".join(exc.messages)
+    elif not lines.is_valid():
+        context["problem"] = _("Check the lines: the total appears once they are complete.")
+    return render(request, "documents/dialogs/sale_quote.html", context)
 
 
 @require_POST

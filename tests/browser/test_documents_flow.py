@@ -232,8 +232,12 @@ def test_order_estimate_and_sale_from_the_documents_tab(page, live_server, beatr
     open_tab(page, beatriz, "documents")
     page.get_by_role("link", name="+ Sale").click()
     dialog = document_dialog(page, "New sale")
+    quote = dialog.locator("#sale-quote")
+    expect(quote).to_contain_text("Choose an item to see the total.")
     dialog.get_by_label("Item").select_option(label=PRODUCT)
     dialog.get_by_label("Quantity").fill("3")
+    # The cashier sees what to charge before completing the sale.
+    expect(quote.locator("[data-quote-total]")).to_have_text("R$136.50")
     dialog.get_by_label("Paid now").check()
     dialog.get_by_label("Cashbox").select_option(label="Front till")
     dialog.get_by_role("button", name="Complete sale").click()

@@ -154,8 +154,17 @@ class BaseLineFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "choices": self.choices}
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # ticked by the row's "Remove line" button, never by hand
+            form.fields["DELETE"].widget.attrs.update({"tabindex": "-1", "aria-hidden": "true"})
+
     def lines(self) -> list[dict]:
-        filled = [form for form in self.forms if form.has_changed() and form.is_valid()]
+        filled = [
+            form
+            for form in self.forms
+            if form.has_changed() and form.is_valid() and not self._should_delete_form(form)
+        ]
         wanted: dict[str, set[str]] = {"service": set(), "product": set()}
         for form in filled:
             kind, _sep, pk = form.cleaned_data["item"].partition(":")
@@ -168,8 +177,15 @@ class BaseLineFormSet(forms.BaseFormSet):
         return [form.line(catalog) for form in filled]
 
 
+# A line the cashier removes is marked DELETE (and hidden): its numbers are not checked.
 LineFormSet = forms.formset_factory(
-    LineForm, formset=BaseLineFormSet, extra=1, max_num=50, validate_max=True
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=1,
+    max_num=50,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=True,
 )
 
 

@@ -358,3 +358,18 @@ def test_only_who_may_sell_gets_a_quote_and_only_for_a_client_they_see(
     blind = EmployeeFactory(role=sells)
     client.force_login(blind)  # may sell but not see clients
     assert client.post(url, body, **HX).status_code == 404
+
+
+def test_a_removed_line_is_neither_checked_nor_sold(signed_in, client_, shop):
+    from documents.tests.page_helpers import product_line, sale_data
+
+    kept = product_line(shop["cable"], quantity="2")
+    removed = {**product_line(shop["cable"], quantity="abc"), "DELETE": "on"}
+    body = sale_data(kept, removed, cashbox=shop["till"])
+    quote = _quote(signed_in, client_, kept, removed).content.decode()
+    assert re.search(r"data-quote-total>([^<]+)<", quote).group(1) == "R$60.00"
+    response = signed_in.post(reverse("documents:sale_create", args=[client_.pk]), body, **HX)
+    assert response.status_code == 200
+    sale = Sale.objects.get()
+    assert [(i.title, i.quantity) for i in sale.items.all()] == [("USB-C cable", Decimal("2"))]
+    assert sale.total == Decimal("60.00")

@@ -238,6 +238,14 @@ def test_order_estimate_and_sale_from_the_documents_tab(page, live_server, beatr
     dialog.get_by_label("Quantity").fill("3")
     # The cashier sees what to charge before completing the sale.
     expect(quote.locator("[data-quote-total]")).to_have_text("R$136.50")
+    # A second line, then removed: the total follows, and the removed line is not sold.
+    dialog.get_by_role("button", name="+ Another line").click()
+    rows = dialog.locator("[data-formset-row]")
+    rows.nth(1).get_by_label("Item").select_option(label=SERVICE)
+    expect(quote.locator("[data-quote-total]")).to_have_text("R$256.50")
+    rows.nth(1).get_by_role("button", name="Remove line").click()
+    expect(rows.nth(1)).to_be_hidden()
+    expect(quote.locator("[data-quote-total]")).to_have_text("R$136.50")
     dialog.get_by_label("Paid now").check()
     dialog.get_by_label("Cashbox").select_option(label="Front till")
     dialog.get_by_role("button", name="Complete sale").click()

@@ -23,6 +23,20 @@
     if (input) input.focus();
   });
 
+  // "Remove line": the row is marked for deletion (the formset's DELETE box) and hidden;
+  // a change event tells whatever follows the form (the new sale's total) to look again.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-formset-remove]");
+    if (!button) return;
+    event.preventDefault();
+    var row = button.closest("[data-formset-row]");
+    var box = row && row.querySelector("input[type=checkbox][name$='-DELETE']");
+    if (!box) return;
+    box.checked = true;
+    row.hidden = true;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
   // Person / organization: show only the name fields that apply.
   function syncKind(root) {
     var form = (root || document).querySelector("[data-client-form]");

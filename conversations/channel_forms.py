@@ -106,7 +106,7 @@ class ChannelForm(forms.Form):
         if kind == Channel.Kind.WEBCHAT:
             self.fields["name"].help_text = _("Visitors see this name at the top of the chat.")
             self.fields["allowed_origins"] = OriginsField(
-                label=_("Websites that show the chat"),
+                label=_("Websites allowed to show the chat"),
                 help_text=_(
                     "The addresses of your sites where the chat snippet is, one per line, such "
                     "as https://www.myshop.com.br (with http:// or https:// and without a "

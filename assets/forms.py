@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employee
+from clients.forms import custom_form_field
 from clients.models import CustomField
-from core.forms import DecimalInputField
 from documents.models import OrderStatus
 
 from .custom_fields import clean_value
@@ -20,7 +20,6 @@ from .models import (
     COMMENT_MAX,
     NAME_MAX,
     SERIAL_MAX,
-    AssetCustomField,
     AssetGroup,
     AssetModel,
     Brand,
@@ -73,21 +72,6 @@ class FullNameChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return obj.full_name
-
-
-def custom_form_field(definition: AssetCustomField) -> forms.Field:
-    common = {"label": definition.label, "required": False}
-    kind = definition.kind
-    if kind == CustomField.Kind.NUMBER:
-        return DecimalInputField(max_digits=20, decimal_places=6, **common)
-    if kind == CustomField.Kind.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if kind == CustomField.Kind.CHOICE:
-        choices = [("", "—")] + [(c, c) for c in definition.choices]
-        return forms.ChoiceField(choices=choices, **common)
-    if kind == CustomField.Kind.CHECKBOX:
-        return forms.BooleanField(**common)
-    return forms.CharField(max_length=500, **common)
 
 
 class AssetForm(forms.Form):

@@ -18,7 +18,8 @@ CUSTOM_PREFIX = "cf_"
 MAX_TAGS_TEXT = 500
 
 
-def _custom_form_field(definition: CustomField) -> forms.Field:
+def custom_form_field(definition) -> forms.Field:
+    """The form field for a custom field definition (a client's or an asset's)."""
     common = {"label": definition.label, "required": False}
     kind = definition.kind
     if kind == CustomField.Kind.NUMBER:
@@ -90,7 +91,7 @@ class ClientForm(forms.ModelForm):
         stored = self.instance.custom_fields or {}
         for definition in self.definitions:
             name = CUSTOM_PREFIX + definition.key
-            self.fields[name] = _custom_form_field(definition)
+            self.fields[name] = custom_form_field(definition)
             if definition.key in stored:
                 self.initial[name] = stored[definition.key]
 

@@ -74,6 +74,27 @@ class FullNameChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
+class DirectorySelect(forms.Select):
+    """A model or modification select whose options say whose they are (``data-brand``,
+    ``data-model``), so the page narrows them to the brand and model chosen (oficina.js,
+    ``data-narrow-by``). Without JS every option stays; the form refuses a mismatch."""
+
+    def __init__(self, parents: dict[str, str], attrs=None):
+        super().__init__({"data-narrow-by": " ".join(parents), **(attrs or {})})
+        self.parents = parents  # data name -> attribute path on the entry ("model.brand_id")
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        entry = getattr(value, "instance", None)
+        if entry is not None:
+            for data_name, path in self.parents.items():
+                target = entry
+                for part in path.split("."):
+                    target = getattr(target, part)
+                option["attrs"][f"data-{data_name}"] = str(target)
+        return option
+
+
 class AssetForm(forms.Form):
     """An asset's own fields. "+ Asset" also asks where it is (``warehouse``); the General
     tab moves it with the separate move form instead."""
@@ -84,10 +105,16 @@ class AssetForm(forms.Form):
     )
     brand = forms.ModelChoiceField(label=_("Brand"), queryset=Brand.objects.none(), required=False)
     model = FullNameChoiceField(
-        label=_("Model"), queryset=AssetModel.objects.none(), required=False
+        label=_("Model"),
+        queryset=AssetModel.objects.none(),
+        required=False,
+        widget=DirectorySelect({"brand": "brand_id"}),
     )
     modification = FullNameChoiceField(
-        label=_("Modification"), queryset=Modification.objects.none(), required=False
+        label=_("Modification"),
+        queryset=Modification.objects.none(),
+        required=False,
+        widget=DirectorySelect({"brand": "model.brand_id", "model": "model_id"}),
     )
     name = forms.CharField(
         label=_("Name"),
@@ -160,6 +187,17 @@ class AssetForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # The page narrows the lists; a browser without JS (or a stale page) may still send a
+        # model of another brand. (The services check it again.)
+        brand, model = data.get("brand"), data.get("model")
+        modification = data.get("modification")
+        if brand is not None and model is not None and model.brand_id != brand.pk:
+            self.add_error("model", _("This model is not of the chosen brand."))
+        if modification is not None:
+            if model is not None and modification.model_id != model.pk:
+                self.add_error("modification", _("This modification is not of the chosen model."))
+            elif brand is not None and modification.model.brand_id != brand.pk:
+                self.add_error("modification", _("This modification is not of the chosen brand."))
         custom = {}
         for definition in self.definitions:
             name = CUSTOM_PREFIX + definition.key
@@ -198,7 +236,7 @@ def _built_name(asset) -> str:
 
 class WarehouseChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.name
+        return obj.display_name
 
 
 class MoveForm(forms.Form):
@@ -300,7 +338,8 @@ class StatusMoveForm(forms.Form):
 
 class StatusChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: OrderStatus) -> str:
-        return f"{obj.name} ({obj.get_group_display()})"
+        name, group = obj.display_name, obj.get_group_display()
+        return name if name.casefold() == str(group).casefold() else f"{name} ({group})"
 
 
 class AssetCustomFieldForm(forms.Form):

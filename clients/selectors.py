@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from core.phones import phone_search_key
+from core.phones import phone_search_key, phone_search_numbers
 from core.text import fold
 
 from .models import Client, ClientPhone, Tag
@@ -16,18 +16,25 @@ def client_search(queryset: QuerySet[Client], query: str) -> QuerySet[Client]:
     """Clients matching ``query`` by name, phone (any format), email or tag.
 
     A query that reads as a whole phone number matches the stored E.164 form through its
-    index; four or more digits with no letters match part of a number. Otherwise every word
-    must appear in the name (accents and case ignored), or the query names a tag, or is part
-    of an email.
+    index — typed without "+", also a foreign number written as at home ("6175554574" finds
+    +1 617 555 4574); four or more digits with no letters match part of a number. Otherwise
+    every word must appear in the name (accents and case ignored), or the query names a tag,
+    or is part of an email.
     """
     query = (query or "").strip()[:MAX_QUERY]
     if not query:
         return queryset
     e164, digits = phone_search_key(query)
+    looks_like_phone = not any(ch.isalpha() or ch == "@" for ch in query)
+    # A number typed without "+" may be a foreign one written as at home: the exact numbers it
+    # may stand for are looked up through the number index (see phone_search_numbers).
+    candidates = phone_search_numbers(query) if looks_like_phone else []
     if e164:
-        return queryset.filter(pk__in=ClientPhone.objects.filter(number=e164).values("client_id"))
-    if len(digits) >= 4 and not any(ch.isalpha() or ch == "@" for ch in query):
-        phones = ClientPhone.objects.filter(number__contains=digits)
+        numbers = candidates or [e164]
+        phones = ClientPhone.objects.filter(number__in=numbers)
+        return queryset.filter(pk__in=phones.values("client_id"))
+    if len(digits) >= 4 and looks_like_phone:
+        phones = ClientPhone.objects.filter(Q(number__in=candidates) | Q(number__contains=digits))
         return queryset.filter(pk__in=phones.values("client_id"))
     if "@" in query:
         return queryset.filter(email__contains=query.lower())

@@ -90,8 +90,15 @@ def client_create(
     phones: list[PhoneInput] | None = None,
     tags: list[str] | None = None,
 ) -> Client:
-    """Create a client from validated field values, its phones and its tags."""
-    client = Client(created_by=actor, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    """Create a client from validated field values, its phones and its tags.
+
+    Without a ``manager`` in ``data`` the employee who creates the client manages it (an
+    explicit ``None`` leaves it without one).
+    """
+    values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    if "manager" not in values and actor is not None and getattr(actor, "is_active", False):
+        values["manager"] = actor
+    client = Client(created_by=actor, **values)
     _check_names(client)
     client.save()
     _set_phones(client, phones or [])

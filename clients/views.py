@@ -97,7 +97,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Client created."))
             return redirect(saved.get_absolute_url())
     else:
-        form = ClientForm(definitions=active_definitions())
+        # The employee who creates the client manages it unless they choose someone else.
+        form = ClientForm(definitions=active_definitions(), initial={"manager": request.user.pk})
         phones = PhoneFormSet(prefix="phones")
     context = {"form": form, "phones": phones, "duplicates": duplicates}
     return render(request, "clients/create.html", context)

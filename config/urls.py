@@ -30,3 +30,9 @@ urlpatterns = [
 
 # Uploaded files (asset photos, later recordings) are never served from MEDIA_URL, not even
 # in DEBUG: each goes through a view that checks the employee may see it.
+
+# The product's own error pages when DEBUG is off (`make run`, production): translated, with a
+# way back; the API answers these in JSON (core/views.py).
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

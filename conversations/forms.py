@@ -11,7 +11,14 @@ from clients.models import Client
 
 from . import files
 from .models import TEXT_MAX
-from .selectors import MAX_QUERY, SCOPES, STATUSES, inbox_channels, start_channels
+from .selectors import (
+    MAX_QUERY,
+    SCOPES,
+    STATUSES,
+    inbox_channels,
+    start_channel_proposal,
+    start_channels,
+)
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -107,13 +114,24 @@ class LinkClientForm(forms.Form):
 
 
 class StartForm(forms.Form):
+    """ "+ Conversation": the channel to write through, proposed for the client (see
+    ``start_channel_proposal``); with no shared channel to propose, nothing is chosen."""
+
     channel = forms.ModelChoiceField(
         label=_("Channel"),
         queryset=None,
         empty_label=None,
-        error_messages={"invalid_choice": _("Choose a channel you have access to.")},
+        error_messages={
+            "invalid_choice": _("Choose a channel you have access to."),
+            "required": _("Choose the channel to write through."),
+        },
     )
 
-    def __init__(self, *args, employee, **kwargs):
+    def __init__(self, *args, employee, client: Client | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = start_channels(employee)
+        queryset = start_channels(employee)
+        self.fields["channel"].queryset = queryset
+        self.channels = list(queryset)
+        self.proposed = start_channel_proposal(self.channels, client) if client else None
+        if self.proposed is not None:
+            self.initial.setdefault("channel", self.proposed.pk)

@@ -182,6 +182,12 @@ class Channel(models.Model):
         blank=True,
         validators=[validate_allowed_origins],
     )
+    # The sites that tried to show the web chat without being listed, newest first, so the
+    # settings page can name them: [{"origin": "https://…", "at": ISO time}, …], a few at
+    # most (conversations/embedding.py).
+    embed_refusals = models.JSONField(
+        _("sites refused the chat"), default=list, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 

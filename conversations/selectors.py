@@ -85,6 +85,29 @@ def start_channels(employee) -> QuerySet[Channel]:
     return Channel.objects.accessible_to(employee).live().order_by("name", "id")
 
 
+def start_channel_proposal(channels: list[Channel], client: Client) -> Channel | None:
+    """The channel "+ Conversation" proposes for ``client`` among ``channels`` (those the
+    employee may start on): a shared one (every employee's) where the client is reachable —
+    their latest conversation with a known address there —, else one where they have any
+    conversation (an invitation waiting), else the first shared channel. Never a private
+    channel ("owner only" or selected employees): choosing one is left to the employee, who
+    sees it marked as private in the list. None when no shared channel is offered."""
+    shared = {c.pk: c for c in channels if c.access == Channel.Access.ALL}
+    if not shared:
+        return None
+    theirs = (
+        Conversation.objects.filter(client=client, channel_id__in=list(shared))
+        .order_by("-last_activity_at", "-pk")
+        .values_list("channel_id", "external_id")
+    )
+    waiting = None
+    for channel_id, external_id in theirs:
+        if external_id:
+            return shared[channel_id]
+        waiting = waiting or shared[channel_id]
+    return waiting or next(iter(shared.values()))
+
+
 def _messages(conversation: Conversation) -> QuerySet[Message]:
     return Message.objects.filter(conversation=conversation).select_related("author")
 

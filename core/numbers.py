@@ -82,3 +82,17 @@ def parse_decimal(text: str) -> Decimal:
         return Decimal(f"{sign}{integer}.{fraction or '0'}")
     except InvalidOperation:
         raise ValueError(text) from None
+
+
+def format_quantity(value) -> str:
+    """A quantity with the places it has, in the active language: ``1``, ``1,5``, ``2,25``
+    (never ``2,000`` or ``1,500``, which a Brazilian reads as thousands). Grouped by
+    thousands like other numbers on the page (``1.500`` units in Portuguese)."""
+    if value is None or value == "":
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        return str(value)
+    plain = Decimal(format(number.normalize(), "f"))
+    places = max(0, -plain.as_tuple().exponent)
+    return formats.number_format(plain, decimal_pos=places, force_grouping=True)

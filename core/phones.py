@@ -6,6 +6,7 @@ Numbers typed without a country code are read in the installation's region
 """
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from django.conf import settings
@@ -73,3 +74,41 @@ def phone_search_key(query: str) -> tuple[str | None, str]:
     """
     digits = re.sub(r"\D", "", query or "")
     return to_e164(query), digits
+
+
+MIN_NATIONAL_DIGITS = 6
+MAX_E164_DIGITS = 15
+
+
+@lru_cache(maxsize=1)
+def _calling_codes() -> tuple[int, ...]:
+    return tuple(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE))
+
+
+def phone_search_numbers(query: str) -> list[str]:
+    """Every stored E.164 number that a query typed without ``+`` may stand for.
+
+    People copy a foreign number as it is written at home ("617 555 4574", "020 7946 0018")
+    or with its country code but no ``+`` ("1 617 555 4574"). Read in the home region alone,
+    such a query is another number (or none). The candidates are the home region's reading,
+    the digits as a whole international number, and the digits (less a trunk ``0``) as the
+    national significant number after each country calling code — exact values, so a search
+    uses the phone number index instead of reading every row. Empty for a query that has a
+    ``+`` (it means exactly one number) or too few digits to be a whole national number.
+    """
+    text = (query or "").strip()
+    digits = re.sub(r"\D", "", text)
+    if text.startswith(("+", "00")) or len(digits) < MIN_NATIONAL_DIGITS:
+        return []
+    found: list[str] = []
+    home = to_e164(text)
+    if home:
+        found.append(home)
+    nationals = {digits, digits.lstrip("0")}
+    wholes = {"+" + digits} if not digits.startswith("0") else set()
+    for code in _calling_codes():
+        for national in nationals:
+            if national and len(str(code)) + len(national) <= MAX_E164_DIGITS:
+                wholes.add(f"+{code}{national}")
+    found += sorted(wholes - set(found))
+    return found

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Employee
 from core.forms import DecimalInputField
 from core.money import MAX_AMOUNT, format_money
+from core.numbers import format_quantity
+from ledger.forms import amount_field
 from ledger.models import Cashbox
 
 from .checks import MAX_COMMENT, MAX_LONG_TEXT
@@ -43,29 +45,77 @@ def _date(label):
     )
 
 
-def catalog_choices() -> list:
-    """The "Item" select: services and products still offered, then free text."""
-    services = [
-        (f"service:{s.pk}", f"{s.title} — {format_money(s.price)}")
-        for s in Service.objects.filter(active=True)
-    ]
-    products = [
-        (f"product:{p.pk}", f"{p.title} ({p.sku}) — {format_money(p.price)}")
-        for p in Product.objects.filter(active=True)
-    ]
-    return [
-        ("", _("Choose…")),
-        (_("Services"), services),
-        (_("Products"), products),
-        (FREE_TEXT, _("Free text (title and price below)")),
-    ]
+def catalog_lookup(values) -> dict:
+    """The active catalog items that line values ("service:12", "product:3") name, by value:
+    one query per kind however many lines name them."""
+    wanted: dict[str, set[int]] = {"service": set(), "product": set()}
+    for value in values:
+        kind, _sep, pk = str(value or "").partition(":")
+        if kind in wanted and pk.isdigit() and len(pk) < 19:
+            wanted[kind].add(int(pk))
+    found: dict = {}
+    for kind, model in (("service", Service), ("product", Product)):
+        if wanted[kind]:
+            rows = model.objects.filter(active=True, pk__in=wanted[kind])
+            found |= {f"{kind}:{row.pk}": row for row in rows}
+    return found
+
+
+def catalog_label(item) -> str:
+    """What the picker shows for a chosen item: "Screen (SCR-1) — R$ 80,00"."""
+    if isinstance(item, Product):
+        return f"{item.title} ({item.sku}) — {format_money(item.price)}"
+    return f"{item.title} — {format_money(item.price)}"
+
+
+class CatalogPicker(forms.Widget):
+    """The line's "Item": a search box that finds services and products as one types
+    (``documents:catalog_pick``, a few at a time, however large the catalog), and the chosen
+    item's value in a hidden input. Free text is one of the choices it offers."""
+
+    template_name = "documents/widgets/catalog_picker.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.catalog: dict = {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        value = "" if value is None else str(value)
+        if value == FREE_TEXT:
+            label = str(_("Free text (title and price below)"))
+        elif value:
+            item = self.catalog.get(value) or catalog_lookup([value]).get(value)
+            label = catalog_label(item) if item is not None else ""
+        else:
+            label = ""
+        context["widget"].update(value=value, label=label)
+        return context
+
+
+class CatalogItemField(forms.ChoiceField):
+    """A catalog item still offered ("service:12", "product:3") or free text. Too many to list
+    as choices: a value is checked against the catalog instead (one lookup per form set)."""
+
+    widget = CatalogPicker
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=(), **kwargs)
+        self.catalog: dict = {}
+
+    def valid_value(self, value) -> bool:
+        if value == FREE_TEXT:
+            return True
+        if value not in self.catalog:
+            self.catalog |= catalog_lookup([value])
+        return value in self.catalog
 
 
 class LineForm(forms.Form):
     """One line: a catalog item or free text, and its numbers. Blank price and discount take
     the catalog price and the client's personal discount."""
 
-    item = forms.ChoiceField(label=_("Item"))
+    item = CatalogItemField(label=_("Item"))
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, required=False)
     quantity = _number(_("Quantity"), places=3, maximum=MAX_QUANTITY, initial=1)
     price = _number(_("Price"), required=False)
@@ -80,9 +130,11 @@ class LineForm(forms.Form):
         label=_("Assignee"), queryset=Employee.objects.none(), required=False
     )
 
-    def __init__(self, *args, choices=None, **kwargs):
+    def __init__(self, *args, catalog: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = choices if choices is not None else catalog_choices()
+        item = self.fields["item"]
+        # Shared by the lines of a form set, so naming the same items costs no more queries.
+        item.catalog = item.widget.catalog = catalog if catalog is not None else {}
         self.fields["assignee"].queryset = _employees()
         self.fields["price"].help_text = _("Blank: the catalog price.")
         self.fields["discount"].help_text = _("Blank: the client's personal discount.")
@@ -101,7 +153,7 @@ class LineForm(forms.Form):
         """The arguments of ``documents.lines.line_values`` for this line; ``catalog``
         (``{"service:1": Service, …}``) saves a query per line when there are many."""
         data = self.cleaned_data
-        kind, _sep, pk = data["item"].partition(":")
+        kind = data["item"].partition(":")[0]
         line = {
             "kind": kind,
             "title": data.get("title") or "",
@@ -114,13 +166,10 @@ class LineForm(forms.Form):
         if data.get("warranty_days") is not None:
             line["warranty_days"] = data["warranty_days"]
         if kind in ("service", "product"):
-            model = Service if kind == "service" else Product
-            found = (
-                catalog.get(data["item"])
-                if catalog is not None
-                else model.objects.filter(pk=pk).first()
+            catalog = catalog if catalog is not None else self.fields["item"].catalog
+            line[kind] = catalog.get(data["item"]) or catalog_lookup([data["item"]]).get(
+                data["item"]
             )
-            line[kind] = found
         return line
 
 
@@ -148,11 +197,13 @@ class LineEditForm(forms.Form):
 
 class BaseLineFormSet(forms.BaseFormSet):
     def __init__(self, *args, **kwargs):
-        self.choices = catalog_choices()
         super().__init__(*args, **kwargs)
+        # Every item the posted lines name, read at once (one query per kind).
+        named = [value for key, value in (self.data or {}).items() if key.endswith("-item")]
+        self.catalog = catalog_lookup(named) if self.is_bound else {}
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "choices": self.choices}
+        return {**super().get_form_kwargs(index), "catalog": self.catalog}
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -165,16 +216,7 @@ class BaseLineFormSet(forms.BaseFormSet):
             for form in self.forms
             if form.has_changed() and form.is_valid() and not self._should_delete_form(form)
         ]
-        wanted: dict[str, set[str]] = {"service": set(), "product": set()}
-        for form in filled:
-            kind, _sep, pk = form.cleaned_data["item"].partition(":")
-            if kind in wanted:
-                wanted[kind].add(pk)
-        catalog = {}
-        for kind, model in (("service", Service), ("product", Product)):
-            if wanted[kind]:
-                catalog |= {f"{kind}:{o.pk}": o for o in model.objects.filter(pk__in=wanted[kind])}
-        return [form.line(catalog) for form in filled]
+        return [form.line(self.catalog) for form in filled]
 
 
 # A line the cashier removes is marked DELETE (and hidden): its numbers are not checked.
@@ -230,11 +272,15 @@ class OrderStatusForm(forms.Form):
 
 
 class MoneyForm(forms.Form):
-    """A payment for a document: amount, cashbox, note."""
+    """A payment for a document: amount, cashbox, note; and the cashier's consent when it is
+    more than is left to pay (the box is shown once the service has asked for it)."""
 
-    amount = _number(_("Amount"))
+    amount = amount_field()
     cashbox = forms.ModelChoiceField(label=_("Cashbox"), queryset=Cashbox.objects.none())
     note = forms.CharField(label=_("Note"), max_length=MAX_COMMENT, required=False)
+    allow_overpayment = forms.BooleanField(
+        label=_("Yes, take it: the surplus stays on the client's account"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -330,13 +376,25 @@ class ReturnForm(forms.Form):
             if left <= 0:
                 continue
             name = f"qty_{item.pk}"
+            # The limit is checked in clean() so that its message shows the quantity with the
+            # places it has ("at most 1,5"), not Django's "less than or equal to 1.500".
             self.fields[name] = _number(
-                item.title, places=3, required=False, maximum=left, initial=0
+                item.title, places=3, required=False, maximum=None, initial=0
             )
+            self.fields[name].help_text = _("At most %(left)s") % {"left": format_quantity(left)}
+            self.fields[name].returnable = left
             self.item_fields.append((item, self[name]))
 
     def clean(self):
         data = super().clean()
+        for _item, field in self.item_fields:
+            value = data.get(field.name)
+            if value is not None and value > field.field.returnable:
+                self.add_error(
+                    field.name,
+                    _("At most %(left)s can come back.")
+                    % {"left": format_quantity(field.field.returnable)},
+                )
         if data.get("pay_back") and not data.get("cashbox"):
             self.add_error("cashbox", _("Choose the cashbox the money is paid back from."))
         if not any(data.get(f"qty_{item.pk}") for item, _field in self.item_fields):

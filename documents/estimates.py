@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clients.models import Client
@@ -53,6 +55,25 @@ def _fields(fields: dict) -> dict:
     return cleaned
 
 
+def _refuse_past_valid_until(cleaned: dict, *, kept=None) -> None:
+    """An estimate cannot be offered until a day that has already gone (in the shop's time
+    zone). A date that has passed since it was set (``kept``) may stay as it is, so the other
+    fields of an old estimate can still be changed."""
+    valid_until = cleaned.get("valid_until")
+    if valid_until is None or valid_until == kept:
+        return
+    today = timezone.localdate()
+    if valid_until < today:
+        raise EstimateError(
+            {
+                "valid_until": [
+                    _("“Valid until” cannot be in the past: choose today (%(today)s) or later.")
+                    % {"today": date_format(today, "SHORT_DATE_FORMAT")}
+                ]
+            }
+        )
+
+
 def _lock(estimate: Estimate) -> Estimate:
     return (
         Estimate.objects.select_for_update(of=("self",))
@@ -86,6 +107,7 @@ def estimate_create(*, actor, client: Client, items: Iterable[dict] = (), **fiel
     """
     fields.setdefault("manager", actor)
     cleaned = _fields(fields)
+    _refuse_past_valid_until(cleaned)
     estimate = Estimate(client=client, created_by=actor, **cleaned)
     estimate.number = next_number("estimate")
     estimate.save()
@@ -100,6 +122,7 @@ def estimate_update(*, actor, estimate: Estimate, **fields) -> Estimate:
     cleaned = _fields(fields)
     locked = _lock(estimate)
     _refuse_if_final(locked)
+    _refuse_past_valid_until(cleaned, kept=locked.valid_until)
     if cleaned:
         Estimate.objects.filter(pk=locked.pk).update(**cleaned)
     for name, value in cleaned.items():

@@ -7,6 +7,8 @@ writes nothing. Money moves only through ``ledger.services``.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
+from core.money import format_money
 from ledger.models import Cashbox, LedgerEntry, Payment
 from ledger.services import (
     BALANCE_LIMIT,
     DocumentRef,
+    clean_amount,
     document_charge,
+    document_entry_reverse,
     document_payment_record,
-    entry_reverse,
 )
 
 from .checks import MAX_COMMENT, MAX_LONG_TEXT, clean_date, clean_employee, clean_text
@@ -54,12 +58,82 @@ def resolve_order(order_id: int) -> DocumentRef | None:
     return document_ref(order) if order is not None else None
 
 
+def explain_order_entry(entry: LedgerEntry) -> str:
+    """The ledger's undo hint for orders: an order's entries are undone by the order."""
+    number = {"number": entry.source_number}
+    if entry.kind == LedgerEntry.Kind.ORDER_CHARGE:
+        return _("This charge belongs to order %(number)s: reopen the order to undo it.") % number
+    return (
+        _(
+            "This payment belongs to order %(number)s and counts in what was paid for it: it "
+            "cannot be reversed here. To give the money back, pay it out with “- Payment”."
+        )
+        % number
+    )
+
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class ClosePlan:
+    """What closing an order does with the money, worked out from its total, what was paid
+    for it and the client's balance: the close dialog shows it, ``order_close`` follows it.
+
+    The client's credit other than this order's own payments (an advance, money left over
+    from elsewhere) is "on account"; closing takes from it what is left to pay, and only the
+    rest is paid now at the till or charged to the balance.
+    """
+
+    total: Decimal
+    paid: Decimal
+    balance: Decimal  # the client's balance now (this order's payments already in it)
+
+    @property
+    def rest(self) -> Decimal:
+        """Left to pay on the order before the client's credit is used (negative: overpaid)."""
+        return self.total - self.paid
+
+    @property
+    def overpaid(self) -> Decimal:
+        return max(-self.rest, ZERO)
+
+    @property
+    def on_account(self) -> Decimal:
+        """The client's credit besides what was paid for this order."""
+        return max(-(self.balance + self.paid), ZERO)
+
+    @property
+    def from_advance(self) -> Decimal:
+        return min(self.on_account, max(self.rest, ZERO))
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        """What the client still pays now (or owes on the balance) once the credit is used."""
+        return max(self.rest, ZERO) - self.from_advance
+
+    def balance_after(self, settlement: str) -> Decimal:
+        paid_now = self.left_to_pay if settlement == Order.Settlement.CASHBOX else ZERO
+        return self.balance + self.total - paid_now
+
+
+def close_plan(order: Order, balance: Decimal | None = None) -> ClosePlan:
+    """``order``'s close plan against ``balance`` (by default its client's stored balance)."""
+    if balance is None:
+        balance = order.client.balance
+    return ClosePlan(total=order.total, paid=order.paid, balance=balance)
+
+
 def first_status(group: str) -> OrderStatus:
     """The first active status of ``group``. A database emptied of statuses since the data
     migration (a test flush, a restore of the data alone) gets the group's default back."""
     status = OrderStatus.objects.filter(group=group, active=True).order_by("position", "id").first()
     if status is None:
-        status = OrderStatus.objects.create(name=Group(group).label, group=group, position=99)
+        # Built in again (shown in each viewer's language) unless that built-in still exists.
+        code = "" if OrderStatus.objects.filter(system_code=group).exists() else group
+        status = OrderStatus.objects.create(
+            name=Group(group).label, system_code=code, group=group, position=99
+        )
     return status
 
 
@@ -250,11 +324,46 @@ def order_status_set(*, actor, order: Order, status: OrderStatus, comment: str =
 # --- money -----------------------------------------------------------------------------------
 
 
+def _surplus_message(order: Order, surplus: Decimal) -> str:
+    values = {"surplus": format_money(surplus)}
+    if order.paid > 0:
+        return (
+            _(
+                "%(surplus)s more than is left to pay on the order will stay on the client's "
+                "account. Confirm to take it anyway."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(surplus)s more than the order total will stay on the client's account. Confirm "
+            "to take it anyway."
+        )
+        % values
+    )
+
+
 @transaction.atomic
-def order_prepay(*, actor, order: Order, cashbox: Cashbox, amount, note: str = "") -> Order:
-    """Take a prepayment for an open order into a cashbox (through the money service)."""
+def order_prepay(
+    *,
+    actor,
+    order: Order,
+    cashbox: Cashbox,
+    amount,
+    note: str = "",
+    allow_overpayment: bool = False,
+) -> Order:
+    """Take a prepayment for an open order into a cashbox (through the money service).
+
+    More than is left to pay (the total less what was paid) is refused unless
+    ``allow_overpayment``: the cashier confirmed that the surplus stays on the client's
+    account."""
     locked = _lock(order)
     _refuse_if_finished(locked)
+    amount = clean_amount(amount)
+    surplus = amount - max(locked.total - locked.paid, ZERO)
+    if surplus > 0 and not allow_overpayment:
+        raise OrderError({"allow_overpayment": [_surplus_message(locked, surplus)]})
     payment = document_payment_record(
         actor=actor,
         client=locked.client,
@@ -280,11 +389,13 @@ def order_close(
     cashbox: Cashbox | None = None,
     comment: str = "",
 ) -> Order:
-    """Close an order and settle it, in one transaction.
+    """Close an order and settle it, in one transaction (see ``ClosePlan``).
 
-    The total is charged to the client's balance. With ``settlement="cashbox"`` the rest
-    (total less what was paid) is paid now into ``cashbox``, so the order leaves nothing on
-    the balance; with ``"balance"`` the rest stays on the balance (an open advance offsets it).
+    The total is charged to the client's balance, and the client's credit on account (an
+    advance) covers what is left to pay as far as it goes. With ``settlement="cashbox"`` the
+    rest is paid now into ``cashbox``, so the order leaves nothing owed on the balance; with
+    ``"balance"`` the client owes the rest. An order without lines is not closed: there is
+    nothing to charge or to call paid.
     """
     comment = _text(comment, "comment", limit=MAX_COMMENT)
     if settlement not in SETTLEMENTS:
@@ -294,42 +405,66 @@ def order_close(
         raise OrderError(_("Order %(number)s is already closed.") % _num(locked))
     if locked.status.group == Group.CANCELLED:
         raise OrderError(_("Order %(number)s is cancelled and cannot be closed.") % _num(locked))
-    rest = locked.total - locked.paid
-    if settlement == "cashbox" and rest > 0 and cashbox is None:
+    if not OrderItem.objects.filter(order=locked).exists():
+        raise OrderError(
+            _("Order %(number)s has no lines: add the work and parts before closing it.")
+            % _num(locked)
+        )
+    # The client row next (the ledger locks it again in this transaction, then the cashbox):
+    # the plan is made on the balance no one else can move before the charge is written.
+    client = Client.objects.select_for_update().get(pk=locked.client_id)
+    plan = close_plan(locked, client.balance)
+    if settlement == "cashbox" and plan.left_to_pay > 0 and cashbox is None:
         raise OrderError({"cashbox": [_("Choose the cashbox the rest is paid into.")]})
 
     ref = document_ref(locked)
     if locked.total > 0:
         document_charge(
             actor=actor,
-            client=locked.client,
+            client=client,
             amount=locked.total,
             kind=LedgerEntry.Kind.ORDER_CHARGE,
             document=ref,
             comment=comment,
         )
-    paid = locked.paid
-    if settlement == "cashbox" and rest > 0:
+    paid_now = plan.left_to_pay if settlement == "cashbox" else ZERO
+    if paid_now > 0:
         document_payment_record(
-            actor=actor, client=locked.client, cashbox=cashbox, amount=rest, document=ref
+            actor=actor, client=client, cashbox=cashbox, amount=paid_now, document=ref
         )
-        paid += rest
     _record_status(
         actor=actor,
         order=locked,
         status=first_status(Group.CLOSED),
         comment=comment,
         closed_at=timezone.now(),
-        paid=paid,
+        paid=locked.paid + paid_now,
+        settlement=settlement,
+        paid_at_closing=paid_now,
+        covered_by_advance=plan.from_advance,
+        charged_to_balance=plan.left_to_pay - paid_now,
     )
-    order.status, order.closed_at, order.paid = locked.status, locked.closed_at, locked.paid
+    for name in CLOSING_FIELDS:
+        setattr(order, name, getattr(locked, name))
     return order
+
+
+CLOSING_FIELDS = (
+    "status",
+    "closed_at",
+    "paid",
+    "settlement",
+    "paid_at_closing",
+    "covered_by_advance",
+    "charged_to_balance",
+)
 
 
 @transaction.atomic
 def order_reopen(*, actor, order: Order, comment: str) -> Order:
     """Reopen a closed order: its charge is reversed on the client's balance and it goes back
-    to the first In progress status. Payments taken for it stay (the money was received)."""
+    to the first In progress status. Payments taken for it stay (the money was received) and
+    count as paid when it is closed again."""
     comment = _text(comment, "comment", limit=MAX_COMMENT, required=True)
     locked = _lock(order)
     if locked.status.group != Group.CLOSED:
@@ -340,23 +475,39 @@ def order_reopen(*, actor, order: Order, comment: str) -> Order:
         kind=LedgerEntry.Kind.ORDER_CHARGE,
         reversed_by__isnull=True,
     ).order_by("pk")
+    ref = document_ref(locked)
     for charge in charges:
-        entry_reverse(actor=actor, entry=charge, reason=comment)
+        document_entry_reverse(actor=actor, entry=charge, document=ref, reason=comment)
     _record_status(
         actor=actor,
         order=locked,
         status=first_status(Group.IN_PROGRESS),
         comment=comment,
         closed_at=None,
+        settlement="",
+        paid_at_closing=ZERO,
+        covered_by_advance=ZERO,
+        charged_to_balance=ZERO,
     )
-    order.status, order.closed_at = locked.status, None
+    for name in CLOSING_FIELDS:
+        setattr(order, name, getattr(locked, name))
     return order
 
 
 @transaction.atomic
-def pay_order_document(*, actor, document, cashbox: Cashbox, amount, note: str = "") -> Payment:
+def pay_order_document(
+    *, actor, document, cashbox: Cashbox, amount, note: str = "", allow_overpayment: bool = False
+) -> Payment:
     """The ledger's payer for orders: a payment for an order made through the payments API
-    is a prepayment, so the order's amount paid moves with it."""
+    is a prepayment, so the order's amount paid moves with it (and more than is left to pay
+    needs ``allow_overpayment``, as in the dialog)."""
     order = Order.objects.get(pk=document.id)
-    order_prepay(actor=actor, order=order, cashbox=cashbox, amount=amount, note=note)
+    order_prepay(
+        actor=actor,
+        order=order,
+        cashbox=cashbox,
+        amount=amount,
+        note=note,
+        allow_overpayment=allow_overpayment,
+    )
     return Payment.objects.filter(document_type="order", document_id=order.pk).latest("id")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from core.money import format_money, quantize
+from core.numbers import format_quantity
 from ledger.models import Cashbox, LedgerEntry, Payment
 from ledger.services import (
     DocumentRef,
@@ -49,6 +50,25 @@ def resolve_sale(sale_id: int) -> DocumentRef | None:
     """The ledger's document resolver for sales: the sale's reference, or None."""
     sale = Sale.objects.filter(pk=sale_id).only("pk", "number", "client_id").first()
     return document_ref(sale) if sale is not None else None
+
+
+def explain_sale_entry(entry: LedgerEntry) -> str:
+    """The ledger's undo hint for sales: a sale's entries are undone by a return."""
+    number = {"number": entry.source_number}
+    kinds = LedgerEntry.Kind
+    if entry.kind == kinds.SALE_CHARGE:
+        return _("This charge belongs to sale %(number)s: make a return to undo it.") % number
+    if entry.kind == kinds.PAYMENT:
+        return (
+            _("This payment belongs to sale %(number)s: make a return with money back to undo it.")
+            % number
+        )
+    if entry.kind == kinds.GOODS_RETURN:
+        return (
+            _("This credit belongs to a return of sale %(number)s; a return is not undone.")
+            % number
+        )
+    return _("This refund belongs to a return of sale %(number)s; a return is not undone.") % number
 
 
 def sale_quote(*, client: Client, items: Iterable[dict]) -> tuple[list[SaleItem], Decimal]:
@@ -195,7 +215,10 @@ def sale_return(
                 {
                     "lines": [
                         _("“%(title)s”: at most %(left)s can still be returned.")
-                        % {"title": item.title, "left": item.quantity - item.returned_quantity}
+                        % {
+                            "title": item.title,
+                            "left": format_quantity(item.quantity - item.returned_quantity),
+                        }
                     ]
                 }
             )
@@ -258,10 +281,13 @@ def sale_return(
 
 
 @transaction.atomic
-def pay_sale_document(*, actor, document, cashbox: Cashbox, amount, note: str = "") -> Payment:
+def pay_sale_document(
+    *, actor, document, cashbox: Cashbox, amount, note: str = "", allow_overpayment: bool = False
+) -> Payment:
     """The ledger's payer for sales: a payment for a sale charged to the balance, made
     through the payments API, moves the sale's amount paid with it. A sale is paid at most
-    its total less what returns credited."""
+    its total less what returns credited, even with ``allow_overpayment`` (money beyond it
+    is an advance, not a payment for the sale)."""
     locked = Sale.objects.select_for_update().get(pk=document.id)
     due = locked.total - locked.returned - locked.paid
     amount = clean_amount(amount)

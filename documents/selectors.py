@@ -25,6 +25,52 @@ def catalog_search(queryset: QuerySet, query: str) -> QuerySet:
     return queryset.filter(condition)
 
 
+PICK_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class CatalogChoice:
+    """One item the line's catalog picker offers: its form value ("service:12") and what it
+    shows."""
+
+    value: str
+    kind: str  # "service" or "product"
+    title: str
+    sku: str
+    price: Decimal
+
+
+def catalog_pick(
+    employee, query: str, *, limit: int = PICK_LIMIT
+) -> tuple[list[CatalogChoice], bool]:
+    """The active services and products matching ``query`` (see ``catalog_search``) that a
+    document line may be made of, by title, at most ``limit``; and whether there are more.
+
+    Two bounded queries however large the catalog (a thousand items or a hundred thousand):
+    each kind is read up to ``limit + 1`` rows through its search index.
+    """
+    from .models import Product, Service
+
+    if not fold((query or "")[:MAX_QUERY]).split():
+        return [], False
+    found: list[CatalogChoice] = []
+    for kind, model in (("service", Service), ("product", Product)):
+        rows = catalog_search(model.objects.visible_to(employee).filter(active=True), query)
+        fields = ("pk", "title", "price", "search_text") + (("sku",) if kind == "product" else ())
+        for row in rows.order_by("search_text", "id").values(*fields)[: limit + 1]:
+            found.append(
+                CatalogChoice(
+                    value=f"{kind}:{row['pk']}",
+                    kind=kind,
+                    title=row["title"],
+                    sku=row.get("sku", ""),
+                    price=row["price"],
+                )
+            )
+    found.sort(key=lambda choice: (fold(choice.title), choice.kind, choice.value))
+    return found[:limit], len(found) > limit
+
+
 @dataclass
 class DocumentRow:
     """One line of the Documents tab, whatever the document's type."""

@@ -13,6 +13,8 @@ urlpatterns = [
     path("catalog/products/", views.product_list, name="product_list"),
     path("catalog/products/new/", views.product_edit, name="product_create"),
     path("catalog/products/<int:pk>/edit/", views.product_edit, name="product_edit"),
+    # The line's catalog picker: what matches the words typed so far
+    path("catalog/pick/", views.catalog_pick_view, name="catalog_pick"),
     path("settings/order-statuses/", views.order_status_list, name="order_status_list"),
     path("settings/order-statuses/new/", views.order_status_edit, name="order_status_create"),
     path("settings/order-statuses/<int:pk>/", views.order_status_edit, name="order_status_edit"),

@@ -36,7 +36,12 @@ def first_status(group: str) -> LeadStatus:
     database emptied of statuses gets the group's default back."""
     status = LeadStatus.objects.filter(group=group, active=True).order_by("position", "id").first()
     if status is None:
-        status = LeadStatus.objects.create(name=Group(group).label, group=group, position=99)
+        # Built in again (shown in each viewer's language) unless that built-in still exists.
+        code = {Group.OPEN: "new", Group.WON: "won", Group.LOST: "lost"}[group]
+        if LeadStatus.objects.filter(system_code=code).exists():
+            code = ""
+        name = LeadStatus.BUILTIN_NAMES["new" if group == Group.OPEN else group]
+        status = LeadStatus.objects.create(name=name, system_code=code, group=group, position=99)
     return status
 
 

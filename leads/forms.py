@@ -36,7 +36,8 @@ def _active_or_current(queryset, current, *, active: str = "active"):
 
 class LeadForm(forms.Form):
     """A lead's own fields. Without a client (the leads page) the contact's phone is
-    required; from a client's profile the contact fields are optional."""
+    required; a new lead from a client's profile has no contact fields (the client is known),
+    and an existing lead of a client keeps them optional."""
 
     contact_name = forms.CharField(
         label=_("Contact name"), max_length=CONTACT_NAME_MAX, required=False
@@ -83,6 +84,11 @@ class LeadForm(forms.Form):
         self.fields["ad_campaign"].queryset = _active_or_current(
             AdCampaign.objects.order_by("name"), lead.ad_campaign if lead else None
         )
+        if has_client and lead is None:
+            # A new lead for a known client: the client is the contact (its name and phones
+            # are on its profile), so the form does not ask for them again.
+            del self.fields["contact_name"]
+            del self.fields["contact_phone"]
         if not self.has_client:
             # Converting creates the client from the contact: a new lead needs both; an
             # existing one (telephony may only know the number) at least the phone.

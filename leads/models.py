@@ -7,7 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.builtins import builtin_name
 from core.phones import format_phone
 
 from .permissions import can_view_all_leads, can_view_own_leads
@@ -47,7 +49,14 @@ class LeadType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The built-in type's name in the viewer's language while not renamed, else the
+        shop's name as typed."""
+        default = self.SystemCode(self.system_code).label if self.system_code else None
+        return builtin_name(self.name, default)
 
     @property
     def is_system(self) -> bool:
@@ -64,7 +73,19 @@ class LeadStatus(models.Model):
         WON = "won", _("Won")
         LOST = "lost", _("Lost")
 
+    # The statuses a shop starts with, in the viewer's language while not renamed. A lead is
+    # "Novo" in Portuguese, an order "Nova".
+    BUILTIN_NAMES = {
+        "new": pgettext_lazy("lead status", "New"),
+        "in_work": pgettext_lazy("lead status", "In work"),
+        "won": pgettext_lazy("lead status", "Won"),
+        "lost": pgettext_lazy("lead status", "Lost"),
+    }
+
     name = models.CharField(_("name"), max_length=NAME_MAX)
+    system_code = models.CharField(
+        _("system code"), max_length=32, blank=True, default="", editable=False
+    )
     group = models.CharField(_("group"), max_length=8, choices=Group.choices)
     color = models.CharField(
         _("colour"), max_length=7, default="#6b7280", help_text=_("A colour in hex, e.g. #2563eb.")
@@ -83,16 +104,38 @@ class LeadStatus(models.Model):
             models.CheckConstraint(
                 condition=models.Q(color__regex=COLOR_REGEX), name="leadstatus_color_hex"
             ),
+            models.UniqueConstraint(
+                fields=["system_code"],
+                condition=~models.Q(system_code=""),
+                name="leadstatus_system_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The built-in status's name in the viewer's language while not renamed, else the
+        shop's name as typed."""
+        return builtin_name(self.name, self.BUILTIN_NAMES.get(self.system_code))
 
 
 class LostReason(models.Model):
     """Why a lead was lost ("Too expensive", "No answer"): an editable list in settings."""
 
+    # The reasons a shop starts with, in the viewer's language while not renamed.
+    BUILTIN_NAMES = {
+        "too_expensive": _("Too expensive"),
+        "no_answer": _("No answer"),
+        "chose_another_shop": _("Chose another shop"),
+        "not_repairable": _("Not repairable"),
+    }
+
     name = models.CharField(_("name"), max_length=100)
+    system_code = models.CharField(
+        _("system code"), max_length=32, blank=True, default="", editable=False
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
@@ -100,9 +143,22 @@ class LostReason(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("lost reason")
         verbose_name_plural = _("lost reasons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system_code"],
+                condition=~models.Q(system_code=""),
+                name="lostreason_system_code_unique",
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The built-in reason in the viewer's language while not renamed, else the shop's
+        name as typed."""
+        return builtin_name(self.name, self.BUILTIN_NAMES.get(self.system_code))
 
 
 class LeadQuerySet(models.QuerySet):

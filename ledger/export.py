@@ -40,10 +40,13 @@ class SourceLabels:
         self.reversal = _("Reversal of entry #%(id)s")
         self.payment = _("Payment #%(id)s")
         self.correction = _("Correction")
+        # What the documents call themselves, in the reader's language (not the stored code).
+        self.documents = {"order": _("Work order"), "sale": _("Sale")}
 
     def __call__(self, source_type, source_id, source_number, reverses_id, payment_id) -> str:
         if source_type:
-            return f"{source_type} {source_number or source_id}"
+            document = self.documents.get(source_type, source_type)
+            return f"{document} {source_number or source_id}"
         if reverses_id:
             return self.reversal % {"id": reverses_id}
         if payment_id:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DecimalInputField
@@ -7,13 +8,27 @@ from core.money import MAX_AMOUNT
 from .models import Cashbox
 
 
+def _greater_than_zero(value) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError(_("Enter an amount greater than zero."), code="min_value")
+
+
 def amount_field(*, signed: bool = False) -> DecimalInputField:
+    """A money amount: signed (a correction) or greater than zero (money that moves)."""
+    if signed:
+        return DecimalInputField(
+            label=_("Amount"),
+            max_digits=14,
+            decimal_places=2,
+            min_value=-MAX_AMOUNT,
+            max_value=MAX_AMOUNT,
+        )
     return DecimalInputField(
         label=_("Amount"),
         max_digits=14,
         decimal_places=2,
-        min_value=-MAX_AMOUNT if signed else 0,
         max_value=MAX_AMOUNT,
+        validators=[_greater_than_zero],
     )
 
 

@@ -211,6 +211,11 @@ class LedgerEntry(AppendOnly):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
 
+    @property
+    def belongs_to_document(self) -> bool:
+        """Written by an order or a sale: only that document's own action undoes it."""
+        return bool(self.source_type)
+
 
 class IdempotencyKey(models.Model):
     """A money-moving API request already answered: a retry with the same key replays it."""

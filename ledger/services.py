@@ -48,9 +48,9 @@ def clean_amount(value, *, field: str = "amount", allow_negative: bool = False) 
         raise MoneyError({field: [_("Enter an amount.")]}) from None
     if rounded != amount:
         raise MoneyError({field: [_("Use at most two decimal places.")]})
-    if rounded == 0:
+    if rounded == 0 and allow_negative:
         raise MoneyError({field: [_("Enter an amount other than zero.")]})
-    if rounded < 0 and not allow_negative:
+    if rounded <= 0 and not allow_negative:
         raise MoneyError({field: [_("Enter an amount greater than zero.")]})
     if abs(rounded) > MAX_AMOUNT:
         raise MoneyError(
@@ -343,21 +343,39 @@ _document_payers: dict = {}
 
 
 def register_document_payer(doc_type: str, pay) -> None:
-    """``pay(actor=, document=, cashbox=, amount=, note=) -> Payment``"""
+    """``pay(actor=, document=, cashbox=, amount=, note=, allow_overpayment=) -> Payment``"""
     _document_payers[doc_type] = pay
 
 
 @transaction.atomic
 def document_pay(
-    *, actor, client: Client, cashbox: Cashbox, amount, document: DocumentRef, note: str = ""
+    *,
+    actor,
+    client: Client,
+    cashbox: Cashbox,
+    amount,
+    document: DocumentRef,
+    note: str = "",
+    allow_overpayment: bool = False,
 ) -> Payment:
-    """Record a payment for a document through its app, or directly when none is registered."""
+    """Record a payment for a document through its app, or directly when none is registered.
+
+    ``allow_overpayment``: the payer's explicit consent to pay more than is left to pay on
+    the document (the surplus stays on the client's balance); the document's app decides
+    whether it accepts that at all."""
     pay = _document_payers.get(document.type)
     if pay is None:
         return document_payment_record(
             actor=actor, client=client, cashbox=cashbox, amount=amount, document=document, note=note
         )
-    return pay(actor=actor, document=document, cashbox=cashbox, amount=amount, note=note)
+    return pay(
+        actor=actor,
+        document=document,
+        cashbox=cashbox,
+        amount=amount,
+        note=note,
+        allow_overpayment=allow_overpayment,
+    )
 
 
 @transaction.atomic
@@ -375,16 +393,65 @@ def balance_correct(*, actor, client: Client, amount, reason: str) -> LedgerEntr
     )
 
 
+# Entries a document wrote (its charge, the payments taken for it, a return's credit and
+# refund) are undone only by the document's own action (reopening an order, a return), so
+# the document and the ledger never disagree. The documents app registers, per type, what
+# to tell someone who tries to reverse one here; the ledger imports no document code.
+_document_undo_hints: dict = {}
+
+
+def register_document_undo(doc_type: str, explain) -> None:
+    """``explain(entry) -> str``: why the document's ``entry`` is not reversed here, naming
+    the document and what to do instead."""
+    _document_undo_hints[doc_type] = explain
+
+
+def document_entry_refusal(entry: LedgerEntry) -> str | None:
+    """Why ``entry`` cannot be reversed with ``entry_reverse``: it belongs to a document.
+    None for the entries people make on the balance itself (advances, refunds, corrections)."""
+    if not entry.belongs_to_document:
+        return None
+    explain = _document_undo_hints.get(entry.source_type)
+    if explain is not None:
+        return explain(entry)
+    return _("This entry belongs to document %(number)s: undo it from the document.") % {
+        "number": entry.source_number
+    }
+
+
 @transaction.atomic
 def entry_reverse(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Undo an entry with an opposite one that points at it; its payment is reversed too.
 
     An entry is reversed at most once, and a reversal is not itself reversed (make a
-    correction instead).
+    correction instead). An entry a document wrote is refused with a message naming the
+    document: only the document's own action undoes it (``document_entry_reverse``).
     """
     reason = _clean_text(reason, "reason", required=True)
     client = _lock_client(entry.client)
     entry = LedgerEntry.objects.select_related("payment__cashbox").get(pk=entry.pk)
+    refusal = document_entry_refusal(entry)
+    if refusal is not None:
+        raise MoneyError(refusal)
+    return _reverse(actor=actor, client=client, entry=entry, reason=reason)
+
+
+@transaction.atomic
+def document_entry_reverse(
+    *, actor, entry: LedgerEntry, document: DocumentRef, reason: str
+) -> LedgerEntry:
+    """A document undoes one of its own entries (reopening an order reverses its charge).
+    Called only by the document's service, which keeps its own state in step."""
+    reason = _clean_text(reason, "reason", required=True)
+    client = _lock_client(entry.client)
+    entry = LedgerEntry.objects.select_related("payment__cashbox").get(pk=entry.pk)
+    if (entry.source_type, entry.source_id) != (document.type, document.id):
+        raise ValueError(f"entry #{entry.pk} does not belong to {document.type} #{document.id}")
+    return _reverse(actor=actor, client=client, entry=entry, reason=reason)
+
+
+def _reverse(*, actor, client: Client, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """The opposite of the (locked) client's ``entry``, and of its payment if it has one."""
     if entry.kind == LedgerEntry.Kind.REVERSAL:
         raise MoneyError(_("A reversal cannot be reversed; make a correction instead."))
     if LedgerEntry.objects.filter(reverses=entry).exists():

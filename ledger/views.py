@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +31,7 @@ def balance_tab(request: HttpRequest, client: Client, *, form=None) -> HttpRespo
     page = _page(request, client_entries(client))
     for entry in page:
         entry.document_link = document_url(entry.source_type, entry.source_id)
+    _link_reversed_entries(client, page)
     context = {
         "client": client,
         "state": balance_state(client.balance),
@@ -39,6 +42,32 @@ def balance_tab(request: HttpRequest, client: Client, *, form=None) -> HttpRespo
         "can_export": request.user.has_perm("clients.export"),
     }
     return render(request, "ledger/tabs/balance.html", context)
+
+
+def _link_reversed_entries(client: Client, page) -> None:
+    """Give each reversal on ``page`` a link to the row it reverses: its anchor, on the page
+    of the tab that holds it (newest first, ``PAGE_SIZE`` a page). One query counts the
+    newer entries of every reversed row that is on another page."""
+    here = {entry.pk for entry in page}
+    away = {
+        entry.reverses_id for entry in page if entry.reverses_id and entry.reverses_id not in here
+    }
+    newer = {}
+    if away:
+        entries = LedgerEntry.objects.filter(client=client)
+        newer = entries.aggregate(
+            **{f"e{pk}": Count("pk", filter=Q(pk__gt=pk)) for pk in sorted(away)}
+        )
+    base = reverse("clients:tab", kwargs={"pk": client.pk, "tab": "balance"})
+    for entry in page:
+        if not entry.reverses_id:
+            continue
+        anchor = f"#entry-{entry.reverses_id}"
+        if entry.reverses_id in here:
+            entry.reverses_link = anchor
+        else:
+            number = newer[f"e{entry.reverses_id}"] // PAGE_SIZE + 1
+            entry.reverses_link = f"{base}?page={number}{anchor}"
 
 
 def payments_tab(request: HttpRequest, client: Client, *, form=None, which="") -> HttpResponse:
@@ -66,8 +95,8 @@ def _client(request, pk: int) -> Client:
 def _done(request, client: Client, tab: str, message: str) -> HttpResponse:
     """After a money operation: the refreshed tab (htmx) or a redirect to it."""
     client.refresh_from_db()
+    messages.success(request, message)  # shown on both paths (core/htmx.py)
     if not wants_partial(request):
-        messages.success(request, message)
         return redirect("clients:tab", pk=client.pk, tab=tab)
     view = balance_tab if tab == "balance" else payments_tab
     response = view(request, client)

@@ -9,18 +9,18 @@ in one message, 67 per part; a character outside the Basic Multilingual Plane, s
 emoji, takes two units.
 
 Smart encoding: GSM 03.38 has some accented letters (é, à, ñ, ü, Ç, …) but not the ones
-Portuguese needs most (á, ã, â, í, ó, õ, ô, ú, ç, ê). One of them would turn a whole
-message into UCS-2 and cut it from 160 to 70 characters per message. Like Twilio's "smart
-encoding", we replace a character that has a GSM look-alike by it before sending
-("Olá" → "Ola", "ação" → "acao", curly quotes → straight ones) and count segments on the
-result, which is what is sent and stored; the form says accents will be simplified. A
-character without a look-alike (an emoji, Cyrillic, Chinese) is kept, and the message is
-sent as UCS-2.
+Portuguese needs most (á, ã, â, í, ó, õ, ô, ú, ç, ê). One of them turns a whole message into
+UCS-2 and cuts it from 160 to 70 characters per message. Like Twilio's "smart encoding", a
+character with a GSM look-alike may be replaced by it ("Olá" → "Ola", "ação" → "acao", curly
+quotes → straight ones) — but only when that pays: when the whole message then fits GSM-7
+and takes fewer segments than as typed. A message that must be UCS-2 anyway (an emoji,
+Cyrillic, Chinese) or that costs the same either way keeps its accents. Segments are counted
+on what is sent and stored; the form says when accents will be simplified and what it saves.
 """
 
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 GSM7 = "gsm7"
 UCS2 = "ucs2"
@@ -117,6 +117,7 @@ class SegmentInfo:
     per_segment: int  # the capacity of each part at this length
     remaining: int  # characters (units) left before another segment starts
     simplified: bool  # smart encoding changed something
+    segments_as_typed: int = 0  # when simplified: the segments the typed text would take
 
     @property
     def encoding_label(self) -> str:
@@ -130,9 +131,7 @@ def _split(length: int, single: int, part: int) -> tuple[int, int]:
     return math.ceil(length / part), part
 
 
-def segment_info(raw: str) -> SegmentInfo:
-    """Encoding and segments of ``raw`` once smart-encoded, as it will be sent."""
-    text = smart_encode(raw)
+def _measure(text: str, simplified: bool = False) -> SegmentInfo:
     if is_gsm7(text):
         length = sum(2 if c in GSM_EXTENSION else 1 for c in text)
         encoding, single, part = GSM7, SINGLE_GSM, PART_GSM
@@ -148,5 +147,19 @@ def segment_info(raw: str) -> SegmentInfo:
         segments=segments,
         per_segment=per,
         remaining=remaining,
-        simplified=text != raw,
+        simplified=simplified,
     )
+
+
+def segment_info(raw: str) -> SegmentInfo:
+    """Encoding and segments of ``raw`` as it will be sent: smart-encoded when that makes it
+    GSM-7 in fewer segments, as typed otherwise."""
+    typed = _measure(raw)
+    if typed.encoding == GSM7:
+        return typed
+    smart = smart_encode(raw)
+    if smart != raw and is_gsm7(smart):
+        simplified = _measure(smart, simplified=True)
+        if simplified.segments < typed.segments:
+            return replace(simplified, segments_as_typed=typed.segments)
+    return typed

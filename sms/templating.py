@@ -17,6 +17,7 @@ from string import Formatter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +53,12 @@ def _last_order(client, employee):
     return order
 
 
+def _last_order_status(client, employee) -> str:
+    # The client reads the shop's language, whichever language the employee works in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _last_order(client, employee).status.display_name
+
+
 # name: (label, value for (client, employee))
 VARIABLES: dict[str, tuple[object, Callable]] = {
     "client_name": (gettext_lazy("Client name"), lambda c, e: c.display_name),
@@ -62,7 +69,7 @@ VARIABLES: dict[str, tuple[object, Callable]] = {
     ),
     "last_order_status": (
         gettext_lazy("Last order status"),
-        lambda c, e: _last_order(c, e).status.name,
+        _last_order_status,
     ),
     "company_name": (gettext_lazy("Company name"), lambda c, e: settings.OFICINA_COMPANY_NAME),
 }

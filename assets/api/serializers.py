@@ -40,7 +40,7 @@ class AssetSerializer(serializers.ModelSerializer):
     """An asset as the API shows it. ``owner`` is a client id, or null for the company."""
 
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
-    warehouse_name = serializers.CharField(source="warehouse.name", read_only=True)
+    warehouse_name = serializers.CharField(source="warehouse.display_name", read_only=True)
     photo = serializers.SerializerMethodField(
         help_text=_("Where to download the photo (the same permission), or null.")
     )
@@ -162,6 +162,13 @@ class WarehouseSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Warehouse
         fields = ["id", "name", "kind", "employee", "position", "active"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A built-in warehouse not renamed reads in the caller's language, like the settings
+        # form; sending that name back keeps it built in.
+        data["name"] = instance.display_name
+        return data
 
 
 class DirectoryEntrySerializer(StrictFieldsMixin, serializers.ModelSerializer):

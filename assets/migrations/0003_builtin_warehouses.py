@@ -5,7 +5,8 @@ to the client. The shop renames, adds and reconfigures them in settings.
 
 Written out here so later changes to the defaults do not change what this migration did;
 the names are written in the installation's language (``LANGUAGE_CODE``): they are the
-shop's data from then on, not translated per viewer.
+shop's data; 0005 marks them built in, so each viewer reads them in their own language
+until renamed.
 """
 
 from django.conf import settings

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.builtins import builtin_name
+
 
 class Warehouse(models.Model):
     """A place an asset is kept.
@@ -21,7 +23,17 @@ class Warehouse(models.Model):
         COMPANY = "company", _("Company")
         EMPLOYEE = "employee", _("Employee")
 
+    # The warehouses a shop starts with, in the viewer's language while not renamed.
+    BUILTIN_NAMES = {
+        "at_client": _("At client"),
+        "pending_repair": _("Pending repair"),
+        "ready_for_pickup": _("Ready for pick-up"),
+    }
+
     name = models.CharField(_("name"), max_length=100)
+    system_code = models.CharField(
+        _("system code"), max_length=32, blank=True, default="", editable=False
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     employee = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -53,10 +65,21 @@ class Warehouse(models.Model):
                 condition=models.Q(kind="client"),
                 name="warehouse_one_client_kind",
             ),
+            models.UniqueConstraint(
+                fields=["system_code"],
+                condition=~models.Q(system_code=""),
+                name="warehouse_system_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """A built-in warehouse's name in the viewer's language while not renamed, else the
+        name as typed (an employee's warehouse is named after the employee)."""
+        return builtin_name(self.name, self.BUILTIN_NAMES.get(self.system_code))
 
     @property
     def is_client(self) -> bool:

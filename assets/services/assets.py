@@ -52,7 +52,8 @@ def client_warehouse() -> Warehouse:
     warehouse = Warehouse.objects.filter(kind=Warehouse.Kind.CLIENT).first()
     if warehouse is None:
         warehouse, _created = Warehouse.objects.get_or_create(
-            kind=Warehouse.Kind.CLIENT, defaults={"name": _("At client")}
+            kind=Warehouse.Kind.CLIENT,
+            defaults={"name": _("At client"), "system_code": "at_client"},
         )
     return warehouse
 

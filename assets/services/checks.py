@@ -183,7 +183,7 @@ def _check_place(has_owner: bool, warehouse: Warehouse, field: str = "warehouse"
 
 
 def _wh(warehouse: Warehouse) -> dict:
-    return {"name": warehouse.name}
+    return {"name": warehouse.display_name}
 
 
 def _photo(upload):

@@ -14,6 +14,9 @@ from documents.models import Order, OrderStatus
 
 pytestmark = pytest.mark.django_db
 
+# An order is closed only with something on it (documents.orders.order_close).
+LINES = [{"kind": "text", "title": "Labour", "price": "10.00"}]
+
 
 @pytest.fixture
 def statuses(db):
@@ -43,7 +46,7 @@ def phone(ana, manager):
 
 @pytest.fixture
 def order(ana, phone, manager, specialist, rules):
-    order = orders.order_create(actor=manager, client=ana, assignee=specialist)
+    order = orders.order_create(actor=manager, items=LINES, client=ana, assignee=specialist)
     services.order_asset_link(actor=manager, order=order, asset=phone)
     return order
 
@@ -95,7 +98,7 @@ def test_reopening_moves_it_again_and_each_move_is_a_new_transfer(
 
 
 def test_nothing_moves_without_a_rule_an_assignee_or_a_change(ana, phone, statuses, manager, rules):
-    order = orders.order_create(actor=manager, client=ana)  # no assignee
+    order = orders.order_create(actor=manager, items=LINES, client=ana)  # no assignee
     services.order_asset_link(actor=manager, order=order, asset=phone)
     orders.order_status_set(actor=manager, order=order, status=statuses["in_progress"])
     orders.order_status_set(actor=manager, order=order, status=statuses["pending"])  # no rule
@@ -124,7 +127,7 @@ def test_linking_applies_the_current_status(ana, phone, statuses, manager, speci
 
 
 def test_orders_without_an_asset_are_left_alone(ana, statuses, manager, rules):
-    order = orders.order_create(actor=manager, client=ana, assignee=manager)
+    order = orders.order_create(actor=manager, items=LINES, client=ana, assignee=manager)
     orders.order_status_set(actor=manager, order=order, status=statuses["in_progress"])
     assert not Transfer.objects.filter(order=order).exists()
     assert not Warehouse.objects.filter(employee=manager).exists()
@@ -150,7 +153,7 @@ def test_the_move_is_part_of_the_status_change(order, phone, statuses, manager):
 
 @pytest.mark.parametrize("case", ["other client", "written off", "finished", "twice"])
 def test_a_refused_link_changes_nothing(case, ana, phone, statuses, manager, rules):
-    order = orders.order_create(actor=manager, client=ana)
+    order = orders.order_create(actor=manager, items=LINES, client=ana)
     asset = phone
     if case == "other client":
         asset = services.asset_create(

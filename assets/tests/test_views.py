@@ -284,7 +284,8 @@ def test_a_refused_link_shows_the_panel_with_the_reason(signed_in, phone, ana, m
 
 
 def test_no_link_form_on_a_closed_order_or_a_client_without_assets(signed_in, phone, manager):
-    order = orders.order_create(actor=manager, client=phone.owner)
+    labour = {"kind": "text", "title": "Labour", "price": "10.00"}
+    order = orders.order_create(actor=manager, client=phone.owner, items=[labour])
     orders.order_close(actor=manager, order=order, settlement="balance")
     assert "order-asset-panel" not in signed_in.get(f"/orders/{order.pk}/", **HX).content.decode()
     other = orders.order_create(actor=manager, client=ClientFactory())

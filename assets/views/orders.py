@@ -66,8 +66,8 @@ def order_asset_link(request: HttpRequest, pk: int) -> HttpResponse:
         order.refresh_from_db()
         return HttpResponse(order_panel(request=request, order=order, errors=exc.messages))
     message = _("Asset %(serial)s linked to the order.") % {"serial": asset.serial}
+    messages.success(request, message)  # shown on both paths (core/htmx.py)
     if not wants_partial(request):
-        messages.success(request, message)
         return redirect(url)
     # The documents app renders the dialog: htmx fetches it again into its slot.
     return HttpResponseLocation(url, target=DIALOG_SLOT)

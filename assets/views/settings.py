@@ -191,7 +191,7 @@ def warehouse_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     elif warehouse is not None:
         form = WarehouseForm(
             initial={
-                "name": warehouse.name,
+                "name": warehouse.display_name,
                 "position": warehouse.position,
                 "active": warehouse.active,
             },
@@ -237,7 +237,7 @@ def status_move_edit(request: HttpRequest, status_pk: int) -> HttpResponse:
                 "warehouse": current.warehouse_id if current else None,
             }
         )
-    title = _("Asset move: %(status)s") % {"status": status.name}
+    title = _("Asset move: %(status)s") % {"status": status.display_name}
     return _form_page(request, form, title, back)
 
 

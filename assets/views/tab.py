@@ -61,8 +61,8 @@ def client_asset_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, exc)
         else:
             message = _("Asset %(serial)s added.") % {"serial": asset.serial}
+            messages.success(request, message)  # shown on both paths (core/htmx.py)
             if not wants_partial(request):
-                messages.success(request, message)
                 return redirect("clients:tab", pk=client.pk, tab=TAB)
             response = assets_tab(request, client)
             append_profile_header(response, request, client, TAB)

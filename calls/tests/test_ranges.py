@@ -128,3 +128,17 @@ def test_an_empty_file_has_no_satisfiable_range():
         parse_range("bytes=0-", 0)
     with pytest.raises(Unsatisfiable):
         parse_range("bytes=-5", 0)
+
+
+def test_the_downloaded_file_is_named_with_the_shops_clock(http, manager, settings):
+    """A call at 23:30 in São Paulo on 1 March is 02:30 UTC on 2 March: the file says the
+    shop's date and time, as the Calls page does."""
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "America/Sao_Paulo"
+    call = CallFactory(started_at=datetime(2026, 3, 2, 2, 30, tzinfo=UTC))
+    services.call_recording_attach(call=call, content=AUDIO)
+    response = http.get(call.get_recording_url() + "?download=1")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="call-{call.pk}-20260301-2330.wav"'
+    )

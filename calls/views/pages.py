@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.htmx import wants_partial
@@ -54,7 +55,8 @@ def call_recording(request: HttpRequest, pk: int) -> HttpResponse:
     if not storage.exists(name):
         raise Http404
     extension = name.rsplit(".", 1)[-1]
-    stamp = call.started_at.strftime("%Y%m%d-%H%M")
+    # The shop's clock (TIME_ZONE), as the call is shown on every page, not UTC.
+    stamp = timezone.localtime(call.started_at).strftime("%Y%m%d-%H%M")
     return ranged_file_response(
         request,
         storage,

@@ -41,7 +41,13 @@ class ClientSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     custom_fields = serializers.JSONField(required=False)
     balance = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     manager = serializers.PrimaryKeyRelatedField(
-        queryset=Employee.objects.filter(is_active=True), required=False, allow_null=True
+        queryset=Employee.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The employee who manages the client. Left out on creation: the employee making "
+            "the request; null: nobody."
+        ),
     )
     marketing_source = serializers.PrimaryKeyRelatedField(
         queryset=AdCampaign.objects.all(), required=False, allow_null=True

@@ -475,6 +475,17 @@ def test_create_with_manager_and_marketing_source(api, manager):
     assert client.marketing_source == source
 
 
+def test_create_without_manager_makes_the_caller_the_manager(api_as, specialist, manager):
+    api = api_as(specialist)
+    response = api.post(LIST, {"first_name": "Rui"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["manager"] == specialist.pk
+    response = api.post(LIST, {"first_name": "Ivo", "manager": None}, format="json")
+    assert response.json()["manager"] is None
+    response = api.post(LIST, {"first_name": "Eva", "manager": manager.pk}, format="json")
+    assert response.json()["manager"] == manager.pk
+
+
 def test_read_only_fields_sent_on_create_are_ignored(api):
     response = api.post(
         LIST,

@@ -65,6 +65,15 @@ def test_create_person_builds_display_and_search_names(manager):
     assert client.balance == Decimal("0")
 
 
+def test_create_without_a_manager_makes_the_creating_employee_its_manager(manager, admin):
+    created = client_create(actor=manager, data={"first_name": "Rui"})
+    assert created.manager == manager
+    chosen = client_create(actor=manager, data={"first_name": "Ivo", "manager": admin})
+    assert chosen.manager == admin
+    # An explicit "nobody" is a choice too.
+    assert client_create(actor=manager, data={"first_name": "Eva", "manager": None}).manager is None
+
+
 def test_create_organization_is_shown_by_its_name(manager):
     client = client_create(
         actor=manager,

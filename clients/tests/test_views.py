@@ -53,6 +53,11 @@ def dom(response) -> Element:
     return parse_html(response.content.decode())
 
 
+def _tab_links(response) -> list[Element]:
+    """The profile's tabs: links in the tab strip, the current one aria-current="page"."""
+    return [e for e in _walk(by_id(response, "profile-tabs")) if e.name == "a"]
+
+
 def by_id(response, element_id: str) -> Element:
     for element in _walk(dom(response)):
         if _attr(element, "id") == element_id:
@@ -374,6 +379,13 @@ def test_create_a_person_with_phones_and_tags(signed_in, manager):
     assert "(11) 98765-4321" in page
 
 
+def test_new_client_form_proposes_the_employee_as_manager(signed_in, manager, admin):
+    select = by_id(signed_in.get("/clients/new/"), "id_manager")
+    options = [e for e in _walk(select) if e.name == "option"]
+    chosen = [_attr(o, "value") for o in options if "selected" in dict(o.attributes)]
+    assert chosen == [str(manager.pk)]
+
+
 def test_create_an_organization(signed_in):
     response = signed_in.post(
         "/clients/new/", form_data(kind="organization", name="Oficina do Zé", tax_id="123")
@@ -475,7 +487,7 @@ def test_profile_shows_header_tab_strip_and_general_form(signed_in, ana, manager
     assert "(11) 98765-4321" in header
     assert manager.full_name in header
     html = response.content.decode()
-    assert 'role="tablist"' in html
+    assert 'id="profile-tabs"' in html
     assert input_value(response, "first_name") == "Ana"
     assert input_value(response, "phones-0-number") == "(11) 98765-4321"
 
@@ -484,9 +496,8 @@ def test_general_tab_url_gives_the_whole_page(signed_in, ana):
     response = signed_in.get(f"/clients/{ana.pk}/general/")
     html = response.content.decode()
     assert "<html" in html
-    assert 'role="tablist"' in html
-    tab = next(e for e in _walk(dom(response)) if _attr(e, "role") == "tab")
-    assert _attr(tab, "aria-selected") == "true"
+    assert 'id="profile-tabs"' in html
+    tab = next(e for e in _walk(dom(response)) if _attr(e, "aria-current") == "page")
     assert _attr(tab, "href") == f"/clients/{ana.pk}/general/"
     assert input_value(response, "first_name") == "Ana"
 
@@ -496,7 +507,7 @@ def test_htmx_gets_only_the_tab(signed_in, ana):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert 'role="tablist"' not in html
+    assert 'id="profile-tabs"' not in html
     assert 'id="profile-head"' not in html
     assert input_value(response, "first_name") == "Ana"
     assert "HX-Request" in response.get("Vary", "")
@@ -508,7 +519,7 @@ def test_htmx_history_restore_gets_the_whole_page(signed_in, ana):
     )
     html = response.content.decode()
     assert "<html" in html
-    assert 'role="tablist"' in html
+    assert 'id="profile-tabs"' in html
 
 
 def test_htmx_save_on_general_tab(signed_in, ana):
@@ -635,9 +646,7 @@ def only_general_tab(monkeypatch):
 )
 def test_tabs_not_registered_yet_are_404(signed_in, ana, only_general_tab, slug):
     assert signed_in.get(f"/clients/{ana.pk}/{slug}/").status_code == 404
-    tabs = [
-        e for e in _walk(dom(signed_in.get(f"/clients/{ana.pk}/"))) if _attr(e, "role") == "tab"
-    ]
+    tabs = _tab_links(signed_in.get(f"/clients/{ana.pk}/"))
     assert [_text(t) for t in tabs] == ["General"]
 
 
@@ -660,16 +669,16 @@ def test_a_tab_registered_by_another_app_gets_its_own_url(
         )
     )
     page = signed_in.get(f"/clients/{ana.pk}/notes/")
-    tabs = [e for e in _walk(dom(page)) if _attr(e, "role") == "tab"]
+    tabs = _tab_links(page)
     assert [_text(t) for t in tabs] == ["General", "Notes 7"]
-    assert [_attr(t, "aria-selected") for t in tabs] == ["false", "true"]
+    assert [_attr(t, "aria-current") for t in tabs] == [None, "page"]
     assert f"Notes of {ana.pk}" in _text(by_id(page, "tab-content"))
     partial = signed_in.get(f"/clients/{ana.pk}/notes/", **HTMX).content.decode()
     assert partial == f"<p id='notes-tab'>Notes of {ana.pk}</p>"
     # A role without the tab's permission neither sees nor opens it.
     client.force_login(specialist)
     assert client.get(f"/clients/{ana.pk}/notes/").status_code == 404
-    tabs = [e for e in _walk(dom(client.get(f"/clients/{ana.pk}/"))) if _attr(e, "role") == "tab"]
+    tabs = _tab_links(client.get(f"/clients/{ana.pk}/"))
     assert [_text(t) for t in tabs] == ["General"]
 
 

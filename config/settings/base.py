@@ -5,9 +5,11 @@ embedded (SQLite, in-memory channel layer) and at scale (PostgreSQL, Redis) with
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +31,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+RATE_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "min": 60,
+    "m": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
+
+
+def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A rate limit as ``(requests, seconds)`` from ``"<requests>/<seconds>"`` or
+    ``"<requests>/<unit>"`` (``20/60``, ``20/min``, ``10/h``, ``5/30s``)."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    match = re.fullmatch(r"(\d+)\s*/\s*(\d*)\s*([a-z]*)", value.lower())
+    requests = seconds = 0
+    if match and (match[2] or match[3]) and (match[3] or "s") in RATE_UNITS:
+        requests = int(match[1])
+        seconds = int(match[2] or 1) * RATE_UNITS[match[3] or "s"]
+    if requests <= 0 or seconds <= 0:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: write a limit as requests/seconds, such as 20/60, 20/min or 10/h."
+        )
+    return requests, seconds
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -81,9 +113,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the two above: shows the messages of an htmx answer (core/htmx.py).
+    "core.htmx.HtmxMessagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form whose CSRF token failed gets the product's page, translated, with a way back.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -306,3 +342,13 @@ OFICINA_TELEGRAM_FILE_MAX_BYTES = int(
 # REMOTE_ADDR). The web chat's per-address rate limits need the visitor's real address:
 # behind one proxy every visitor would otherwise share the proxy's.
 OFICINA_TRUSTED_PROXIES = int(os.environ.get("OFICINA_TRUSTED_PROXIES", 0))
+# Rate limits as (requests, seconds), each counted in the shared cache (env: "20/min", "10/h").
+OFICINA_WEBCHAT_RATE_TOKEN = env_rate(
+    "OFICINA_WEBCHAT_RATE_TOKEN", (20, 60)
+)  # messages per visitor
+OFICINA_WEBCHAT_RATE_IP = env_rate("OFICINA_WEBCHAT_RATE_IP", (60, 60))  # messages per address
+# New conversations per address.
+OFICINA_WEBCHAT_RATE_NEW = env_rate("OFICINA_WEBCHAT_RATE_NEW", (10, 3600))
+# Polls and file downloads per address.
+OFICINA_WEBCHAT_RATE_READ = env_rate("OFICINA_WEBCHAT_RATE_READ", (300, 60))
+OFICINA_WEBCHAT_RATE_FILE = env_rate("OFICINA_WEBCHAT_RATE_FILE", (20, 3600))  # files per address

@@ -349,7 +349,7 @@ def test_a_web_chat_lists_the_sites_allowed_to_embed_it_one_per_line(as_admin):
     html = page.content.decode()
     # Shown next to the snippet, with what the list means, and on the form to change it.
     assert "<code>https://www.myshop.com.br</code>" in html
-    assert "opens only on pages of these sites" in html
+    assert "appears only on pages of these sites" in html
     assert 'id="embed-sites-empty"' not in html
     assert 'name="allowed_origins"' in html
     assert page.context["form"].initial["allowed_origins"] == channel.allowed_origins

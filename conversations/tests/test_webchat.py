@@ -15,7 +15,7 @@ from clients.services import client_create
 from conversations import services
 from conversations.models import TEXT_MAX, Attachment, Channel, Conversation, Message
 from conversations.services import IncomingFile
-from conversations.views.webchat import BODY_MAX, client_ip
+from conversations.views.webchat_common import BODY_MAX, client_ip
 from jobs.testing import run_tasks
 
 from .factories import ChannelFactory, ConversationFactory, MessageFactory, TelegramChannelFactory
@@ -288,7 +288,7 @@ def test_visitor_text_is_escaped_in_the_html_fragment_and_raw_in_json(client, ch
 
 
 def test_the_page_opening_shows_the_latest_messages_only(client, channel, monkeypatch):
-    import conversations.views.webchat as webchat
+    import conversations.views.webchat_messages as webchat
 
     monkeypatch.setattr(webchat, "HISTORY", 3)
     monkeypatch.setattr(webchat, "BATCH", 2)

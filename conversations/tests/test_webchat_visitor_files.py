@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from conversations import files as chat_files
 from conversations.models import Attachment, Conversation, Message
-from conversations.views.webchat import UPLOAD_BODY_MAX
+from conversations.views.webchat_common import UPLOAD_BODY_MAX
 
 from .factories import ChannelFactory
 from .test_webchat import get_file, messages_url, poll, start, widget_config

@@ -7,7 +7,8 @@ round it. Credentials are write-only (see ``channel_forms``); these views are ma
 ``sensitive_post_parameters`` so an error report never carries a typed secret.
 
 A web chat also lists the sites allowed to embed it (``Channel.allowed_origins``), saved in
-the same transaction as the rest of its settings.
+the same transaction as the rest of its settings, and its page names the sites that tried to
+show it without being listed (``conversations.embedding``).
 """
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import services
 from ..channel_forms import ChannelForm
+from ..embedding import embed_refusals
 from ..models import Channel
 from .webchat import absolute_url
 
@@ -67,6 +69,7 @@ def _connection(request: HttpRequest, channel: Channel) -> dict:
                 request, reverse("conversations:webchat_embed", args=[channel.public_key])
             ),
             "allowed_origins": channel.allowed_origins,
+            "embed_refusals": embed_refusals(channel),
         }
     if channel.kind == Channel.Kind.TELEGRAM:
         username = str(channel.details.get("username") or "")

@@ -46,7 +46,7 @@ def _list_context(request: HttpRequest, client: Client) -> dict:
 
 
 def _start_html(request: HttpRequest, client: Client, form: StartForm) -> str:
-    context = {"client": client, "form": form, "channels": form.fields["channel"].queryset}
+    context = {"client": client, "form": form, "channels": form.channels}
     return render_to_string("conversations/start_form.html", context, request=request)
 
 
@@ -70,7 +70,7 @@ def conversations_section(request: HttpRequest, client: Client) -> HttpResponse:
             services.conversation_mark_read(actor=request.user, conversation=conversation)
             pane_html, open_id = render_pane(request, conversation), conversation.pk
     elif request.GET.get("start"):
-        pane_html = _start_html(request, client, StartForm(employee=request.user))
+        pane_html = _start_html(request, client, StartForm(employee=request.user, client=client))
     context.update(pane_html=pane_html, open_id=open_id)
     return render(request, "conversations/section.html", context)
 
@@ -84,8 +84,10 @@ def client_conversation_start(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         if not wants_partial(request):
             return redirect(f"{section_url(client)}&start=1")
-        return HttpResponse(_start_html(request, client, StartForm(employee=request.user)))
-    form = StartForm(request.POST, employee=request.user)
+        return HttpResponse(
+            _start_html(request, client, StartForm(employee=request.user, client=client))
+        )
+    form = StartForm(request.POST, employee=request.user, client=client)
     if form.is_valid():
         try:
             conversation = services.conversation_start(

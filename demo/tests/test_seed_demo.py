@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from accounts.models import Employee
 from clients.models import Client
-from demo.management.commands.seed_demo import FAULTS
+from demo.seed.content import content_for
 from documents.models import Estimate, Order, Product, Sale, SaleReturn, Service
 from ledger.models import Cashbox, LedgerEntry
 
@@ -23,7 +23,7 @@ def test_demo_loads_once_with_working_logins_and_consistent_money():
     assert 55 <= Client.objects.count() <= 65
     assert Client.objects.filter(kind="organization").exists()
     assert Client.objects.filter(conflicted=True).exists()
-    assert Client.objects.filter(phones__number__startswith="+55").exists()
+    assert Client.objects.filter(phones__number__startswith="+1").exists()
     assert Cashbox.objects.count() == 2 and LedgerEntry.objects.exists()
     assert Service.objects.exists() and Product.objects.exists()
     groups = set(Order.objects.values_list("status__group", flat=True))
@@ -44,7 +44,8 @@ def assert_orders_fit_their_fault():
     """Every demo order's lines are a repair of its fault ("Conector de carga solto" gets a
     new charging port, not a system reinstall), and no line appears twice on one order."""
     fitting = {
-        fault: {key for lines in repairs for _kind, key in lines} for fault, repairs in FAULTS
+        fault: {key for lines in repairs for _kind, key in lines}
+        for fault, repairs in content_for().faults
     }
     orders = Order.objects.exclude(malfunction="").prefetch_related(
         "items__service", "items__product"

@@ -37,13 +37,30 @@ class OrderSerializer(serializers.ModelSerializer):
     """A work order with its lines."""
 
     client_name = serializers.CharField(source="client.display_name", read_only=True)
-    status_name = serializers.CharField(source="status.name", read_only=True)
+    status_name = serializers.CharField(source="status.display_name", read_only=True)
     status_group = serializers.ChoiceField(
         source="status.group", choices=OrderStatus.Group.choices, read_only=True
     )
     items = LineSerializer(many=True, read_only=True)
     total = money(read_only=True)
     paid = money(read_only=True)
+    settlement = serializers.ChoiceField(
+        choices=[("", _("Not closed")), *Order.Settlement.choices],
+        read_only=True,
+        help_text=_(
+            "How the closing settled what was left to pay: cashbox (paid now) or balance; "
+            "empty while the order is open."
+        ),
+    )
+    paid_at_closing = money(
+        read_only=True, help_text=_("Paid into a cashbox when the order was closed.")
+    )
+    covered_by_advance = money(
+        read_only=True, help_text=_("Taken from the client's advance when it was closed.")
+    )
+    charged_to_balance = money(
+        read_only=True, help_text=_("Left for the client to owe on the balance when it was closed.")
+    )
 
     class Meta:
         model = Order
@@ -64,6 +81,10 @@ class OrderSerializer(serializers.ModelSerializer):
             "items",
             "total",
             "paid",
+            "settlement",
+            "paid_at_closing",
+            "covered_by_advance",
+            "charged_to_balance",
             "created_at",
             "closed_at",
         ]

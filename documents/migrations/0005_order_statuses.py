@@ -1,7 +1,7 @@
 """One status per group to start from; the shop renames, recolours and adds its own in
 settings. Written out here so later changes to the defaults do not change what this
 migration did. The names are written in the installation's language (``LANGUAGE_CODE``):
-they are the shop's data from then on, not translated per viewer."""
+0010 marks them built in, so each viewer reads them in their own language until renamed."""
 
 from django.conf import settings
 from django.db import migrations

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.builtins import builtin_name
 
 from .catalog import MONEY
 from .lines import LineItem
@@ -26,7 +29,22 @@ class OrderStatus(models.Model):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # The statuses a shop starts with (one per group, coded by the group), in the viewer's
+    # language while not renamed. An order is "Nova" in Portuguese, a lead "Novo".
+    BUILTIN_NAMES = {
+        "new": pgettext_lazy("order status", "New"),
+        "in_progress": pgettext_lazy("order status", "In progress"),
+        "pending": pgettext_lazy("order status", "Pending"),
+        "done": pgettext_lazy("order status", "Done"),
+        "delivery": pgettext_lazy("order status", "Delivery"),
+        "closed": pgettext_lazy("order status", "Closed"),
+        "cancelled": pgettext_lazy("order status", "Cancelled"),
+    }
+
     name = models.CharField(_("name"), max_length=64)
+    system_code = models.CharField(
+        _("system code"), max_length=32, blank=True, default="", editable=False
+    )
     group = models.CharField(_("group"), max_length=16, choices=Group.choices)
     color = models.CharField(
         _("colour"),
@@ -60,10 +78,21 @@ class OrderStatus(models.Model):
                 condition=models.Q(color__regex=r"^#[0-9A-Fa-f]{6}$"),
                 name="orderstatus_color_hex",
             ),
+            models.UniqueConstraint(
+                fields=["system_code"],
+                condition=~models.Q(system_code=""),
+                name="orderstatus_system_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the viewer's language for a built-in status not renamed, else the
+        shop's name as typed."""
+        return builtin_name(self.name, self.BUILTIN_NAMES.get(self.system_code))
 
 
 class Order(models.Model):
@@ -71,8 +100,14 @@ class Order(models.Model):
 
     Written only by ``documents.orders``. ``total`` is the sum of the lines (kept in step
     with them in the same transaction); ``paid`` is what was paid into a cashbox for it.
-    Closing charges the total to the client's balance; a closed order is read-only.
+    Closing charges the total to the client's balance; a closed order is read-only. How the
+    closing settled what was left to pay is kept beside it (``settlement`` and the three
+    amounts below), cleared when the order is reopened and written again when it closes.
     """
+
+    class Settlement(models.TextChoices):
+        CASHBOX = "cashbox", _("Paid now")
+        BALANCE = "balance", _("Charged to the balance")
 
     number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
     client = models.ForeignKey(
@@ -103,6 +138,18 @@ class Order(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     total = models.DecimalField(_("total"), default=Decimal("0"), editable=False, **MONEY)
     paid = models.DecimalField(_("paid"), default=Decimal("0"), editable=False, **MONEY)
+    settlement = models.CharField(
+        _("settlement"), max_length=8, choices=Settlement.choices, blank=True, default=""
+    )
+    paid_at_closing = models.DecimalField(
+        _("paid at closing"), default=Decimal("0"), editable=False, **MONEY
+    )
+    covered_by_advance = models.DecimalField(
+        _("covered by advance"), default=Decimal("0"), editable=False, **MONEY
+    )
+    charged_to_balance = models.DecimalField(
+        _("charged to the balance"), default=Decimal("0"), editable=False, **MONEY
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -124,6 +171,19 @@ class Order(models.Model):
                 condition=models.Q(total__gte=0), name="order_total_not_negative"
             ),
             models.CheckConstraint(condition=models.Q(paid__gte=0), name="order_paid_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(settlement__in=["", "cashbox", "balance"]),
+                name="order_settlement_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    paid_at_closing__gte=0,
+                    paid_at_closing__lte=models.F("paid"),
+                    covered_by_advance__gte=0,
+                    charged_to_balance__gte=0,
+                ),
+                name="order_settled_amounts_valid",
+            ),
         ]
         indexes = [models.Index(fields=["client", "-created_at"], name="order_client_created")]
 

@@ -260,9 +260,9 @@ def test_services_are_listed_active_first_then_by_title(signed_in):
     assert "4 services" in _text(dom(response))
     assert _text(find(dom(response), name="h1")) == "Catalog"
     tabs = find(dom(response), id="catalog-tabs")
-    assert [(_text(a), _attrs(a)["aria-selected"]) for a in find_all(tabs, name="a")] == [
-        ("Services", "true"),
-        ("Products", "false"),
+    assert [(_text(a), _attrs(a).get("aria-current")) for a in find_all(tabs, name="a")] == [
+        ("Services", "page"),
+        ("Products", None),
     ]
 
 
@@ -275,7 +275,7 @@ def test_products_show_sku_title_price_cost_and_status(signed_in):
         ["c-1", "Cabo", "R$0.00", "R$0.00", "Inactive"],
     ]
     tabs = find(dom(response), id="catalog-tabs")
-    assert [_attrs(a)["aria-selected"] for a in find_all(tabs, name="a")] == ["false", "true"]
+    assert [_attrs(a).get("aria-current") for a in find_all(tabs, name="a")] == [None, "page"]
 
 
 def test_a_manager_gets_the_new_buttons_and_edit_links(signed_in):

@@ -8,6 +8,10 @@ from ledger.models import Cashbox
 
 
 @pytest.mark.django_db
+def body_lines() -> list[dict]:
+    return [{"kind": "text", "title": "Labour", "price": Decimal("50.00")}]
+
+
 def test_paying_a_sale_more_than_is_due_is_refused_and_a_closed_order_cannot_be_prepaid(
     manager, api_as
 ):
@@ -33,7 +37,7 @@ def test_paying_a_sale_more_than_is_due_is_refused_and_a_closed_order_cannot_be_
     assert "left to pay" in str(refused.json())
     sale.refresh_from_db()
     assert sale.paid == Decimal("30.00")
-    order = orders.order_create(actor=manager, client=client)
+    order = orders.order_create(actor=manager, client=client, items=body_lines())
     orders.order_close(actor=manager, order=order, settlement="balance")
     refused = api.post(
         "/api/v1/payments/",

@@ -240,7 +240,9 @@ def test_the_close_form_of_a_paid_or_overpaid_order(signed_in, manager, order_31
     assert "Total R$310.00, paid so far R$310.00." in page
     assert "The order is fully paid: nothing is charged to the client's balance" in page
     assert "The remaining" not in page
-    orders.order_prepay(actor=manager, order=order_310, cashbox=shop["till"], amount=40)
+    orders.order_prepay(
+        actor=manager, order=order_310, cashbox=shop["till"], amount=40, allow_overpayment=True
+    )
     page = _text(signed_in.get(f"/orders/{order_310.pk}/", **HX))
     assert "R$40.00 more than the total was paid: it stays on the client's balance" in page
 
@@ -256,7 +258,10 @@ def _closed_summary(signed_in, order) -> str:
     ("settlement", "shown"),
     [
         ("balance", "Total R$310.00 Paid R$100.00 Charged to the balance R$210.00"),
-        ("cashbox", "Total R$310.00 Paid R$310.00 Charged to the balance R$0.00"),
+        (
+            "cashbox",
+            "Total R$310.00 Paid R$310.00 Paid at closing R$210.00 Charged to the balance R$0.00",
+        ),
     ],
 )
 def test_a_closed_order_shows_what_was_charged_to_the_balance(
@@ -274,7 +279,9 @@ def test_a_closed_order_shows_what_was_charged_to_the_balance(
 
 
 def test_a_closed_overpaid_order_shows_the_credit_left(signed_in, manager, order_310, shop):
-    orders.order_prepay(actor=manager, order=order_310, cashbox=shop["till"], amount=250)
+    orders.order_prepay(
+        actor=manager, order=order_310, cashbox=shop["till"], amount=250, allow_overpayment=True
+    )
     orders.order_close(actor=manager, order=order_310, settlement="balance")
     assert _closed_summary(signed_in, order_310).strip() == (
         "Total R$310.00 Paid R$350.00 Left as credit on the balance R$40.00"

@@ -1,11 +1,15 @@
 """Any sequence of document operations on two clients keeps the books right.
 
-Orders (created with random lines, prepaid, closed either way, reopened, cancelled), sales
-(paid now or charged, paid later, returned in parts or whole, with or without money back)
-and estimates (created, converted) run in any order. The machine keeps its own model of
-every balance and predicts whether each operation is accepted or refused. After every step
-the stored balances equal the model and the rows they sum, and each document's own entries
-add up to what it says it owes; after every sequence ``check_ledger`` passes.
+Orders (created with random lines or none, prepaid — above what is left only when confirmed
+—, closed either way using the client's advance, reopened, cancelled), sales (paid now or
+charged, paid later, returned in parts or whole, with or without money back), estimates
+(created, converted), advances and corrections, and attempts to reverse any ledger entry
+run in any order. The machine keeps its own model of every balance and predicts whether
+each operation is accepted or refused: an entry a document wrote is never reversed from
+the balance, and the refusal names the document. After every step the stored balances
+equal the model and the rows they sum, each document's own entries add up to what it says
+it owes, and what each document shows (closed and charged, paid, how it was settled) is
+what the ledger says; after every sequence ``check_ledger`` passes.
 """
 
 from decimal import Decimal
@@ -43,7 +47,14 @@ from documents.orders import (
 from documents.sales import SaleError, sale_create, sale_return
 from documents.totals import DiscountKind, LineInput, LineKind, line_total
 from ledger.models import Cashbox, LedgerEntry, Payment
-from ledger.services import DocumentRef, MoneyError, document_pay
+from ledger.services import (
+    DocumentRef,
+    MoneyError,
+    advance_accept,
+    balance_correct,
+    document_pay,
+    entry_reverse,
+)
 from ledger.tests.factories import CashboxFactory, CashlessCashboxFactory
 
 ZERO = Decimal("0.00")
@@ -101,8 +112,12 @@ class DocumentsMachine(RuleBasedStateMachine):
         self.cashboxes = [CashboxFactory(), CashlessCashboxFactory()]
         self.balance = {c.pk: ZERO for c in self.clients}
         self.cash = {b.pk: ZERO for b in self.cashboxes}
-        # pk -> {"client", "total", "paid", "group"}
+        # pk -> {"client", "total", "paid", "group", "lines", "settled"}; "settled" is what
+        # the closed order must show: (settlement, paid at closing, covered by advance,
+        # charged to the balance)
         self.orders: dict[int, dict] = {}
+        # Ledger entries reversed through entry_reverse (by the machine's own rule).
+        self.reversed: set[int] = set()
         # pk -> {"client", "total", "paid", "returned", "refunded"}
         self.sales: dict[int, dict] = {}
 
@@ -116,14 +131,15 @@ class DocumentsMachine(RuleBasedStateMachine):
             Sale.objects.count(),
         )
 
-    def refused(self, errors, operation) -> None:
+    def refused(self, errors, operation) -> Exception:
         """``operation`` must be refused and write nothing (the invariants then compare every
-        stored balance with the unchanged model)."""
+        stored balance with the unchanged model); the refusal is returned."""
         before = self.counts()
         with pytest.raises(errors) as refusal:
             operation()
         assert self.counts() == before, "a refused operation wrote rows"
         event(f"refused: {type(refusal.value).__name__}")
+        return refusal.value
 
     def pick(self, data, documents: dict, label: str, condition=lambda d: True):
         candidates = sorted(pk for pk, doc in documents.items() if condition(doc))
@@ -137,16 +153,21 @@ class DocumentsMachine(RuleBasedStateMachine):
 
     # --- orders ---------------------------------------------------------------------------
 
-    @rule(client=who, drawn=lines)
-    def create_order(self, client, drawn):
-        order = order_create(actor=self.actor, client=self.clients[client], items=text_lines(drawn))
-        assert order.total == total_of(drawn)
+    def new_order(self, order, client_pk: int, lines_count: int) -> None:
         self.orders[order.pk] = {
-            "client": self.clients[client].pk,
+            "client": client_pk,
             "total": order.total,
             "paid": ZERO,
             "group": Group.NEW,
+            "lines": lines_count,
+            "settled": ("", ZERO, ZERO, ZERO),
         }
+
+    @rule(client=who, drawn=st.one_of(st.just([]), lines))
+    def create_order(self, client, drawn):
+        order = order_create(actor=self.actor, client=self.clients[client], items=text_lines(drawn))
+        assert order.total == total_of(drawn)
+        self.new_order(order, self.clients[client].pk, len(drawn))
 
     @precondition(lambda self: self.orders)
     @rule(data=st.data(), drawn=lines)
@@ -163,20 +184,28 @@ class DocumentsMachine(RuleBasedStateMachine):
             return
         operation()
         model["total"] += total_of(drawn[:1])
+        model["lines"] += 1
 
     @precondition(lambda self: self.orders)
-    @rule(data=st.data(), cashbox=where, amount=amounts)
-    def prepay(self, data, cashbox, amount):
+    @rule(data=st.data(), cashbox=where, amount=amounts, confirmed=st.booleans())
+    def prepay(self, data, cashbox, amount, confirmed):
         pk = self.pick(data, self.orders, "order")
         model, box = self.orders[pk], self.cashboxes[cashbox]
 
         def operation():
             return order_prepay(
-                actor=self.actor, order=Order.objects.get(pk=pk), cashbox=box, amount=amount
+                actor=self.actor,
+                order=Order.objects.get(pk=pk),
+                cashbox=box,
+                amount=amount,
+                allow_overpayment=confirmed,
             )
 
         if model["group"] in (Group.CLOSED, Group.CANCELLED):
             self.refused(OrderError, operation)
+            return
+        if amount > model["total"] - model["paid"] and not confirmed:
+            self.refused(OrderError, operation)  # more than is left to pay, unconfirmed
             return
         operation()
         model["paid"] += amount
@@ -194,23 +223,31 @@ class DocumentsMachine(RuleBasedStateMachine):
                 actor=self.actor, order=Order.objects.get(pk=pk), settlement=settlement, cashbox=box
             )
 
-        if model["group"] in (Group.CLOSED, Group.CANCELLED):
+        if model["group"] in (Group.CLOSED, Group.CANCELLED) or not model["lines"]:
             self.refused(OrderError, operation)
             return
         before = self.balance[model["client"]] + model["paid"]  # before anything was paid
+        rest = model["total"] - model["paid"]
+        # The client's credit besides this order's own payments pays what is left first.
+        on_account = max(-before, ZERO)
+        from_advance = min(on_account, max(rest, ZERO))
+        left = max(rest, ZERO) - from_advance
         operation()
         model["group"] = Group.CLOSED
         self.balance[model["client"]] += model["total"]
-        rest = model["total"] - model["paid"]
-        if to_cashbox and rest > 0:
-            model["paid"] += rest
-            self.money_in(model["client"], box.pk, rest)
+        paid_now = left if to_cashbox else ZERO
+        if paid_now > 0:
+            model["paid"] += paid_now
+            self.money_in(model["client"], box.pk, paid_now)
+        model["settled"] = (settlement, paid_now, from_advance, left - paid_now)
+        if from_advance:
+            event("closed using an advance")
         if to_cashbox and rest >= 0:
-            # Paid in full, part before and the rest now: the order leaves the balance as it
-            # found it.
+            # Paid in full, part before, part from the advance and the rest now: the order
+            # leaves the balance as it found it, less the advance it used.
             event("closed into a cashbox")
             stored = Client.objects.get(pk=model["client"]).balance
-            assert stored == before, "closing into a cashbox moved the balance"
+            assert stored == before + from_advance, "closing into a cashbox moved the balance"
 
     @precondition(lambda self: self.orders)
     @rule(data=st.data())
@@ -227,6 +264,7 @@ class DocumentsMachine(RuleBasedStateMachine):
         operation()
         event("reopened")
         model["group"] = Group.IN_PROGRESS
+        model["settled"] = ("", ZERO, ZERO, ZERO)
         self.balance[model["client"]] -= model["total"]
 
     @precondition(lambda self: self.orders)
@@ -398,16 +436,69 @@ class DocumentsMachine(RuleBasedStateMachine):
         if convert:
             order = estimate_convert(actor=self.actor, estimate=estimate)
             assert order.total == estimate.total
-            self.orders[order.pk] = {
-                "client": buyer.pk,
-                "total": order.total,
-                "paid": ZERO,
-                "group": Group.NEW,
-            }
+            self.new_order(order, buyer.pk, len(drawn))
             self.refused(
                 EstimateError, lambda: estimate_convert(actor=self.actor, estimate=estimate)
             )
         assert Client.objects.get(pk=buyer.pk).balance == before, "an estimate moved the balance"
+
+    # --- the balance itself: advances, corrections, reversals ----------------------------
+
+    @rule(client=who, cashbox=where, amount=amounts)
+    def advance(self, client, cashbox, amount):
+        advance_accept(
+            actor=self.actor,
+            client=self.clients[client],
+            cashbox=self.cashboxes[cashbox],
+            amount=amount,
+        )
+        self.money_in(self.clients[client].pk, self.cashboxes[cashbox].pk, amount)
+
+    @rule(client=who, amount=amounts, up=st.booleans())
+    def correction(self, client, amount, up):
+        signed = amount if up else -amount
+        balance_correct(actor=self.actor, client=self.clients[client], amount=signed, reason="Fix")
+        self.balance[self.clients[client].pk] += signed
+
+    @precondition(lambda self: self.orders or self.sales)
+    @rule(data=st.data())
+    def reverse_any_entry(self, data):
+        """Reverse any entry from the Balance tab: a document's are refused (the message
+        names the document), the balance's own are reversed once."""
+        rows = LedgerEntry.objects.filter(client__in=self.clients)
+        if data.draw(st.booleans(), label="a document's entry"):
+            rows = rows.exclude(source_type="")  # most of them: try those more often
+        pks = sorted(rows.values_list("pk", flat=True))
+        if not pks:
+            return
+        entry = LedgerEntry.objects.select_related("payment__cashbox").get(
+            pk=data.draw(st.sampled_from(pks), label="entry")
+        )
+
+        def operation():
+            return entry_reverse(actor=self.actor, entry=entry, reason="Undo")
+
+        if entry.source_type:
+            refusal = self.refused(MoneyError, operation)
+            assert entry.source_number in refusal.messages[0]
+            event(f"refused to reverse a {entry.kind} of a {entry.source_type}")
+            return
+        payment = entry.payment
+        till_short = (
+            payment is not None
+            and payment.direction == Payment.Direction.INCOME
+            and payment.cashbox.kind == Cashbox.Kind.CASH
+            and self.cash[payment.cashbox_id] < payment.amount
+        )
+        if entry.kind == LedgerEntry.Kind.REVERSAL or entry.pk in self.reversed or till_short:
+            self.refused(MoneyError, operation)
+            return
+        operation()
+        event(f"reversed a {entry.kind}")
+        self.reversed.add(entry.pk)
+        self.balance[entry.client_id] -= entry.amount
+        if payment is not None:
+            self.cash[payment.cashbox_id] -= payment.signed_amount
 
     # --- invariants -----------------------------------------------------------------------
 
@@ -472,6 +563,56 @@ class DocumentsMachine(RuleBasedStateMachine):
             assert (total, paid, returned) == (model["total"], model["paid"], model["returned"])
             assert owed.get(("sale", pk), ZERO) == total - returned - paid + model["refunded"]
 
+    @invariant()
+    def documents_show_what_the_ledger_says(self):
+        """Closed and charged, paid, and how it was settled: as the ledger's rows say."""
+        entries = LedgerEntry.objects.filter(client__in=self.clients, reversed_by__isnull=True)
+        payments = Payment.objects.filter(client__in=self.clients).exclude(document_type="")
+        for order in Order.objects.filter(pk__in=self.orders).select_related("status"):
+            model = self.orders[order.pk]
+            closed = order.status.group == Group.CLOSED
+            charges = entries.filter(
+                source_type="order", source_id=order.pk, kind=LedgerEntry.Kind.ORDER_CHARGE
+            )
+            charged = sum((e.amount for e in charges), ZERO)
+            assert charged == (order.total if closed else ZERO), "shown closed ≠ charged"
+            mine = payments.filter(document_type="order", document_id=order.pk).order_by("pk")
+            assert order.paid == sum((p.signed_amount for p in mine), ZERO)
+            settled = (
+                order.settlement,
+                order.paid_at_closing,
+                order.covered_by_advance,
+                order.charged_to_balance,
+            )
+            assert settled == model["settled"]
+            if not closed:
+                assert settled == ("", ZERO, ZERO, ZERO)
+                continue
+            paid_before = order.paid - order.paid_at_closing
+            due = max(order.total - paid_before, ZERO)
+            assert (
+                order.paid_at_closing + order.covered_by_advance + order.charged_to_balance == due
+            )
+            if order.paid_at_closing:
+                # The money taken at closing is the order's newest payment.
+                assert mine.last().amount == order.paid_at_closing
+        for sale in Sale.objects.filter(pk__in=self.sales):
+            charges = entries.filter(
+                source_type="sale", source_id=sale.pk, kind=LedgerEntry.Kind.SALE_CHARGE
+            )
+            assert sum((e.amount for e in charges), ZERO) == sale.total
+            mine = payments.filter(document_type="sale", document_id=sale.pk)
+            incoming = [p.amount for p in mine if p.direction == Payment.Direction.INCOME]
+            outgoing = [p.amount for p in mine if p.direction == Payment.Direction.EXPENSE]
+            assert sale.paid == sum(incoming, ZERO)
+            assert sum(outgoing, ZERO) == self.sales[sale.pk]["refunded"]
+            credits = entries.filter(
+                source_type="sale", source_id=sale.pk, kind=LedgerEntry.Kind.GOODS_RETURN
+            )
+            assert sale.returned == -sum((e.amount for e in credits), ZERO)
+            if sale.settlement == Sale.Settlement.CASHBOX:
+                assert sale.paid >= sale.total, "a sale paid now shows less than its total paid"
+
 
 @pytest.mark.django_db
 def test_any_sequence_of_document_operations_keeps_the_books_right():
@@ -480,7 +621,7 @@ def test_any_sequence_of_document_operations_keeps_the_books_right():
         DocumentsMachine,
         settings=settings(
             max_examples=40,
-            stateful_step_count=15,
+            stateful_step_count=20,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),

@@ -1,5 +1,7 @@
 """Apps that build on documents hear about status changes inside the same transaction."""
 
+from decimal import Decimal
+
 import pytest
 
 from clients.tests.factories import ClientFactory
@@ -27,7 +29,8 @@ def listener():
 
 @pytest.mark.django_db
 def test_listeners_hear_creation_moves_close_and_reopen(manager, listener):
-    order = orders.order_create(actor=manager, client=ClientFactory())
+    line = {"kind": "text", "title": "Labour", "price": Decimal("10.00")}
+    order = orders.order_create(actor=manager, client=ClientFactory(), items=[line])
     progress = OrderStatus.objects.get(group="in_progress")
     orders.order_status_set(actor=manager, order=order, status=progress)
     orders.order_close(actor=manager, order=order, settlement="balance")

@@ -207,6 +207,7 @@ def test_closing_through_the_status_is_refused(manager, order):
 
 
 def test_a_paid_order_cannot_be_cancelled(manager, order):
+    add_line(manager, order)
     order_prepay(actor=manager, order=order, cashbox=CashboxFactory(), amount=D("10.00"))
     before = snapshot(order)
     with pytest.raises(OrderError):
@@ -326,10 +327,23 @@ def test_a_failing_payment_at_close_writes_no_charge(manager, order):
     assert snapshot(order) == before
 
 
-def test_an_empty_order_closes_without_a_charge(manager, order):
+@pytest.mark.parametrize("settlement", ["balance", "cashbox"])
+def test_an_empty_order_is_not_closed(manager, order, settlement):
+    till = CashboxFactory()
+    before = snapshot(order)
+    with pytest.raises(OrderError, match="has no lines"):
+        order_close(actor=manager, order=order, settlement=settlement, cashbox=till)
+    assert snapshot(order) == before
+    assert Order.objects.get(pk=order.pk).settlement == ""
+
+
+def test_a_free_order_closes_without_a_charge(manager, order):
+    add_line(manager, order, price="0.00")  # warranty work: lines, nothing to charge
     order_close(actor=manager, order=order, settlement="balance")
     assert not LedgerEntry.objects.exists()
-    assert Order.objects.get(pk=order.pk).status.group == Group.CLOSED
+    row = Order.objects.get(pk=order.pk)
+    assert row.status.group == Group.CLOSED
+    assert (row.paid_at_closing, row.covered_by_advance, row.charged_to_balance) == (0, 0, 0)
 
 
 def test_bad_prepayment_is_refused(manager, order):
@@ -361,6 +375,7 @@ def test_reopen_needs_a_closed_order_and_a_reason(manager, order):
     before = snapshot(order)
     with pytest.raises(OrderError):
         order_reopen(actor=manager, order=order, comment="why not")
+    add_line(manager, order)
     order_close(actor=manager, order=order, settlement="balance")
     before = snapshot(order)
     with pytest.raises(OrderError):

@@ -34,6 +34,10 @@ ORDER_FIELDS = {
     "items",
     "total",
     "paid",
+    "settlement",
+    "paid_at_closing",
+    "covered_by_advance",
+    "charged_to_balance",
     "created_at",
     "closed_at",
 }

@@ -75,20 +75,33 @@ class OrderMachine(RuleBasedStateMachine):
             discount_kind=DiscountKind.PERCENT,
         )
 
-    @rule(amount=amounts)
-    def prepay(self, amount):
+    @rule(amount=amounts, confirmed=st.booleans())
+    def prepay(self, amount, confirmed):
         order = self.fresh()
-        if self.closed:
+
+        def operation():
+            order_prepay(
+                actor=self.actor,
+                order=order,
+                cashbox=self.cashbox,
+                amount=amount,
+                allow_overpayment=confirmed,
+            )
+
+        # More than is left to pay needs the cashier's confirmation.
+        surplus = amount > order.total - order.paid
+        if self.closed or (surplus and not confirmed):
             with pytest.raises(OrderError):
-                order_prepay(actor=self.actor, order=order, cashbox=self.cashbox, amount=amount)
+                operation()
+            assert self.fresh().paid == order.paid
             return
-        order_prepay(actor=self.actor, order=order, cashbox=self.cashbox, amount=amount)
+        operation()
 
     @rule(to_cashbox=st.booleans())
     def close(self, to_cashbox):
         order = self.fresh()
         settlement = "cashbox" if to_cashbox else "balance"
-        if self.closed:
+        if self.closed or not order.items.exists():
             with pytest.raises(OrderError):
                 order_close(
                     actor=self.actor, order=order, settlement=settlement, cashbox=self.cashbox

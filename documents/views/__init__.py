@@ -23,11 +23,13 @@ from .orders import (
     order_reopen,
     order_status,
 )
+from .picker import catalog_pick_view
 from .sales import sale_create, sale_detail, sale_quote, sale_return
 from .settings import order_status_edit, order_status_list
 from .tab import documents_tab
 
 __all__ = [
+    "catalog_pick_view",
     "documents_tab",
     "estimate_convert",
     "estimate_create",

@@ -89,8 +89,8 @@ def after_change(
     """The answer to an action that changed a document: the refreshed dialog (htmx), the
     Documents list told to reload, and the header refreshed when money or counts moved; without htmx
     a redirect to the document's own URL."""
+    messages.success(request, message)  # shown on both paths (core/htmx.py)
     if not wants_partial(request):
-        messages.success(request, message)
         return redirect(url)
     response = HttpResponse(dialog_html)
     push_url(response, url)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ledger.models import Payment
+from ledger.selectors import balance_state
 from ledger.services import MoneyError
 
 from .. import orders as services
@@ -80,10 +81,21 @@ def order_dialog(request: HttpRequest, order: Order, *, forms: dict | None = Non
         "reopen": can_reopen,
     }
     rest = order.total - order.paid
+    items = list(OrderItem.objects.filter(order=order).select_related("assignee"))
+    plan = services.close_plan(order)
+    after_cashbox = plan.balance_after(Order.Settlement.CASHBOX)
+    after_balance = plan.balance_after(Order.Settlement.BALANCE)
     context = {
         "order": order,
         "client": order.client,
-        "items": OrderItem.objects.filter(order=order).select_related("assignee"),
+        "items": items,
+        "has_lines": bool(items),
+        # What closing would do with the client's advance, for both ways to settle.
+        "plan": plan,
+        "after_cashbox": after_cashbox,
+        "after_cashbox_state": balance_state(after_cashbox),
+        "after_balance": after_balance,
+        "after_balance_state": balance_state(after_balance),
         "payments": Payment.objects.filter(document_type="order", document_id=order.pk)
         .select_related("cashbox", "employee")
         .order_by("id"),

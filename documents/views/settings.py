@@ -54,7 +54,10 @@ def order_status_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
                 return redirect("documents:order_status_list")
     elif status is not None:
         fields = OrderStatusForm.base_fields
-        form = OrderStatusForm(initial={name: getattr(status, name) for name in fields})
+        initial = {name: getattr(status, name) for name in fields}
+        # A built-in status not renamed is offered in the viewer's language.
+        initial["name"] = status.display_name
+        form = OrderStatusForm(initial=initial)
     else:
         form = OrderStatusForm(initial={"color": "#6b7280"})
     context = {

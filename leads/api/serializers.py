@@ -33,13 +33,13 @@ class LeadSerializer(serializers.ModelSerializer):
 
     client_name = serializers.SerializerMethodField()
     type = serializers.PrimaryKeyRelatedField(source="lead_type", read_only=True)
-    type_name = serializers.CharField(source="lead_type.name", read_only=True)
+    type_name = serializers.CharField(source="lead_type.display_name", read_only=True)
     type_code = serializers.CharField(
         source="lead_type.system_code",
         read_only=True,
         help_text=_('"lead" or "missed_call" for the built-in types, "" for the shop\'s own.'),
     )
-    status_name = serializers.CharField(source="status.name", read_only=True)
+    status_name = serializers.CharField(source="status.display_name", read_only=True)
     status_group = serializers.ChoiceField(
         source="status.group", choices=LeadStatus.Group.choices, read_only=True
     )
@@ -92,7 +92,7 @@ class LeadSerializer(serializers.ModelSerializer):
         result = lead.result
         if result is None:
             return None
-        return getattr(result, "number", None) or result.name
+        return getattr(result, "number", None) or result.display_name
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_result_type(self, lead: Lead) -> str | None:

@@ -2,7 +2,8 @@
 creates "Missed call" leads), one status per group plus "In work", and a few lost reasons.
 The shop renames, recolours and adds its own in settings. Written out here so later changes
 to the defaults do not change what this migration did; the names are written in the
-installation's language (``LANGUAGE_CODE``): they are the shop's data from then on."""
+installation's language (``LANGUAGE_CODE``): 0004 marks them built in, so each viewer
+reads them in their own language until renamed."""
 
 from django.conf import settings
 from django.db import migrations

@@ -15,7 +15,7 @@ def test_the_demo_has_open_won_and_lost_leads():
     call_command("seed_demo", stdout=StringIO())
     groups = set(Lead.objects.values_list("status__group", flat=True))
     assert groups == {"open", "won", "lost"}
-    assert Lead.objects.filter(order__isnull=False, contact_phone__startswith="+55").exists()
+    assert Lead.objects.filter(order__isnull=False, contact_phone__startswith="+").exists()
     assert Lead.objects.filter(estimate__isnull=False).exists()
     assert Lead.objects.filter(lost_reason__isnull=False).exists()
     assert Lead.objects.filter(lead_type__system_code="missed_call").exists()

@@ -149,18 +149,30 @@ def test_new_lead_from_the_clients_tab_with_htmx(http, manager):
     assert f'hx-get="/clients/{client.pk}/leads/new/"' in tab and "No leads yet." in tab
     form = http.get(f"/clients/{client.pk}/leads/new/", **HX).content.decode()
     assert "<html" not in form and 'class="lead-form' in form
-    assert 'name="contact_phone"' in form
+    # The client is known: its name is shown, no contact name or phone is asked.
+    assert 'name="contact_phone"' not in form and 'name="contact_name"' not in form
+    assert client.display_name in form
     response = http.post(
         f"/clients/{client.pk}/leads/new/",
-        {"lead_type": builtin_type().pk, "manager": manager.pk, "description": "Battery"},
+        {
+            "lead_type": builtin_type().pk,
+            "manager": manager.pk,
+            "description": "Battery",
+            "contact_name": "Someone else",  # not a field of this form: ignored
+        },
         **HX,
     )
     lead = Lead.objects.get()
     assert response.status_code == 200
-    assert response.headers["HX-Redirect"] == f"/leads/{lead.pk}/"
-    assert lead.client == client and lead.contact_phone == "" and lead.description == "Battery"
-    tab = http.get(f"/clients/{client.pk}/leads/", **HX).content.decode()
+    # Back to the Leads tab (the whole tab, with its count in the tab strip), not the lead.
+    assert "HX-Redirect" not in response.headers
+    assert response.headers["HX-Retarget"] == "#tab-content"
+    tab = response.content.decode()
     assert f'href="/leads/{lead.pk}/"' in tab and "New" in tab
+    assert 'id="profile-tabs" hx-swap-oob="true"' in tab
+    assert "Lead L-000001 created." in response.headers["HX-Trigger-After-Settle"]
+    assert lead.client == client and lead.contact_phone == "" and lead.contact_name == ""
+    assert lead.description == "Battery"
 
 
 def test_new_lead_from_the_clients_tab_without_htmx(http, manager):
@@ -172,7 +184,9 @@ def test_new_lead_from_the_clients_tab_without_htmx(http, manager):
         {"lead_type": builtin_type().pk, "manager": manager.pk},
     )
     lead = Lead.objects.get()
-    assert response.status_code == 302 and response.url == f"/leads/{lead.pk}/"
+    assert response.status_code == 302 and response.url == f"/clients/{client.pk}/leads/"
+    tab = http.get(response.url).content.decode()
+    assert "Lead L-000001 created." in tab and f'href="/leads/{lead.pk}/"' in tab
 
 
 def test_the_tab_badge_counts_the_clients_leads(http, manager):

@@ -89,7 +89,10 @@ def lead_choice_edit(request: HttpRequest, kind: str, pk: int | None = None) -> 
                 messages.success(request, _("Saved."))
                 return redirect("leads:settings")
     elif entry is not None:
-        form = spec.form(initial={name: getattr(entry, name) for name in spec.form.base_fields})
+        initial = {name: getattr(entry, name) for name in spec.form.base_fields}
+        # A built-in entry not renamed is offered in the viewer's language.
+        initial["name"] = entry.display_name
+        form = spec.form(initial=initial)
     else:
         form = spec.form(initial={"color": "#6b7280"} if spec.model is LeadStatus else None)
     context = {

@@ -1,19 +1,19 @@
 """The Leads tab of the client profile: the client's leads the employee may see (number,
 created, status, result), newest first, and "+ Lead" for this client."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from clients.models import Client
-from clients.views import in_profile_frame
+from clients.views import append_profile_header, in_profile_frame
 from core.htmx import wants_partial
 
 from .. import services
@@ -21,7 +21,6 @@ from ..forms import LeadForm
 from ..permissions import can_edit_leads
 from ..selectors import lead_rows
 from .common import add_errors, require_edit, viewer_required
-from .pages import saved_redirect
 
 TAB = "leads"
 PAGE_SIZE = 25
@@ -47,11 +46,29 @@ def leads_tab(request: HttpRequest, client: Client, *, form_html: str = "") -> H
     return render(request, template, context)
 
 
+def _back_to_tab(request: HttpRequest, client: Client, lead) -> HttpResponse:
+    """After "+ Lead": the Leads tab with the new lead at the top (its count in the tab strip
+    too) and the message in the status region; without htmx, a redirect to the tab."""
+    messages.success(request, _("Lead %(number)s created.") % {"number": lead.number})
+    if not lead_rows(request.user).filter(pk=lead.pk).exists():
+        messages.info(
+            request, _("Lead %(number)s is managed by someone else now.") % {"number": lead.number}
+        )
+    if not wants_partial(request):
+        return redirect(tab_url(client))
+    response = leads_tab(request, client)
+    response.headers["HX-Retarget"] = "#tab-content"
+    response.headers["HX-Reswap"] = "innerHTML"
+    response.headers["Vary"] = "HX-Request"
+    append_profile_header(response, request, client, TAB)
+    return response
+
+
 @viewer_required
 @require_http_methods(["GET", "POST"])
 def client_lead_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "+ Lead" on a client's Leads tab: the form (alone for htmx, else inside the tab), then
-    the new lead's page."""
+    """ "+ Lead" on a client's Leads tab: the form for this client (alone for htmx, else
+    inside the tab), then the Leads tab again with the new lead in it."""
     require_edit(request)
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
     form = LeadForm(
@@ -65,12 +82,7 @@ def client_lead_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            response = saved_redirect(
-                request, lead, _("Lead %(number)s created.") % {"number": lead.number}
-            )
-            if wants_partial(request):
-                return HttpResponseClientRedirect(response.url)
-            return response
+            return _back_to_tab(request, client, lead)
     html = render_to_string(
         "leads/tabs/lead_form.html", {"client": client, "form": form}, request=request
     )

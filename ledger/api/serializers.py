@@ -90,6 +90,14 @@ class PaymentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     order = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     sale = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    allow_overpayment = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "With an order: pay more than is left to pay on it; the surplus stays on the "
+            "client's balance. Without it such a payment is refused."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +128,17 @@ class PaymentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
                     {doc_type: [_("No such document for this client.")]}
                 )
             attrs["document"] = document
+        elif attrs.get("allow_overpayment"):
+            raise serializers.ValidationError(
+                {
+                    "allow_overpayment": [
+                        _(
+                            "Only a payment for an order or a sale may be more than is left "
+                            "to pay on it."
+                        )
+                    ]
+                }
+            )
         return attrs
 
 

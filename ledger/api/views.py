@@ -154,7 +154,11 @@ class PaymentViewSet(
         common = {"actor": actor, "cashbox": data["cashbox"], "amount": data["amount"]}
         if kind == "advance" and data.get("document"):
             return services.document_pay(
-                client=data["client"], note=data["note"], document=data["document"], **common
+                client=data["client"],
+                note=data["note"],
+                document=data["document"],
+                allow_overpayment=data["allow_overpayment"],
+                **common,
             )
         if kind == "advance":
             return services.advance_accept(client=data["client"], note=data["note"], **common)

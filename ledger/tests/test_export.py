@@ -369,3 +369,31 @@ def test_large_export_runs_in_bounded_memory(api, manager, ana):
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     sheet = book.worksheets[0]
     assert sheet.max_row >= BIG
+
+
+@pytest.mark.parametrize(
+    ("language", "order", "sale"),
+    [
+        ("en", "Work order A-00007", "Sale S-00003"),
+        ("pt-br", "Ordem de serviço A-00007", "Venda S-00003"),
+    ],
+)
+def test_source_names_the_document_in_the_readers_language(
+    api, ana, manager, language, order, sale
+):
+    """A charge's document reads in the reader's language, never as its stored code
+    ("order A-00007")."""
+    for kind, doc_type, number, pk in [
+        (LedgerEntry.Kind.ORDER_CHARGE, "order", "A-00007", 7),
+        (LedgerEntry.Kind.SALE_CHARGE, "sale", "S-00003", 3),
+    ]:
+        services.document_charge(
+            actor=manager,
+            client=ana,
+            amount="10.00",
+            kind=kind,
+            document=services.DocumentRef(type=doc_type, id=pk, number=number, client_id=ana.pk),
+        )
+    _, header, rows = read_sheet(api.get(export_url(ana.pk), HTTP_ACCEPT_LANGUAGE=language))
+    source = list(columns(header).values())[-1]
+    assert [row[source].value for row in rows] == [sale, order]

@@ -836,8 +836,10 @@ def test_refund_from_a_cashless_account_may_take_it_below_zero(signed_in, carla,
     [
         ("", "till", "amount", "This field is required."),
         ("abc", "till", "amount", "Enter a number, such as 150.75."),
-        ("0", "till", "amount", "Enter an amount other than zero."),
-        ("-5", "till", "amount", "Ensure this value is greater than or equal to 0."),
+        # "+ Advance" and "- Payment" say what is wanted, for zero and below alike.
+        ("0", "till", "amount", "Enter an amount greater than zero."),
+        ("-5", "till", "amount", "Enter an amount greater than zero."),
+        ("0,00", "till", "amount", "Enter an amount greater than zero."),
         ("1.234", "till", "amount", "Ensure that there are no more than 2 decimal places."),
         ("10", None, "cashbox", "This field is required."),
         ("10", "inactive", "cashbox", None),

@@ -8,16 +8,33 @@ from hypothesis import strategies as st
 from sms.encoding import GSM7, UCS2, is_gsm7, segment_info, smart_encode
 
 
-def test_ola_is_gsm7_in_one_segment_after_smart_encoding():
+def test_a_short_message_keeps_its_accents_when_simplifying_saves_nothing():
     info = segment_info("Olá")
-    assert (info.encoding, info.segments, info.text, info.simplified) == (GSM7, 1, "Ola", True)
-    assert info.remaining == 157
+    assert (info.encoding, info.segments, info.text, info.simplified) == (UCS2, 1, "Olá", False)
+    assert info.remaining == 67
+
+
+def test_accents_are_simplified_when_that_saves_segments():
+    typed = "Olá, seu aparelho está pronto para retirada. " * 2  # 92 characters: 2 in UCS-2
+    info = segment_info(typed)
+    assert (info.encoding, info.segments, info.simplified) == (GSM7, 1, True)
+    assert info.text == typed.replace("á", "a")
+    assert info.segments_as_typed == 2
+
+
+def test_a_message_that_must_be_ucs2_keeps_its_accents():
+    """An emoji makes it UCS-2 whatever happens: "Olá… está" was sent as "Ola... esta"."""
+    typed = "Olá… seu aparelho está pronto 😀 " * 3
+    info = segment_info(typed)
+    assert info.encoding == UCS2
+    assert info.text == typed
+    assert not info.simplified
 
 
 def test_portuguese_accents_are_simplified_and_gsm_letters_kept():
     assert smart_encode("Ação é ótima, você não?") == "Acao é otima, voce nao?"
     assert smart_encode("“quoted” — ‘x’…") == "\"quoted\" - 'x'..."
-    assert segment_info("Ñandú Ü à ß").encoding == GSM7
+    assert segment_info("Ñandú Ü à ß " * 10).encoding == GSM7
 
 
 def test_160_gsm_characters_are_one_segment_161_are_two():
@@ -70,6 +87,17 @@ LATIN_ACCENTED = [
 
 
 @given(st.text(alphabet=st.sampled_from(LATIN_ACCENTED + list("abc XYZ,.!?")), max_size=200))
-def test_smart_encoded_latin_text_is_gsm7(text):
+def test_smart_encoded_latin_text_is_gsm7_and_never_costs_more(text):
     assert is_gsm7(smart_encode(text))
-    assert segment_info(text).encoding == GSM7
+    info = segment_info(text)
+    assert info.text in (text, smart_encode(text))
+    if info.simplified:
+        assert info.encoding == GSM7 and info.segments < info.segments_as_typed
+
+
+@given(st.text(max_size=400))
+def test_the_text_sent_is_as_typed_unless_simplifying_saves_segments(text):
+    info = segment_info(text)
+    if info.text != text:
+        assert info.simplified and info.encoding == GSM7
+        assert info.segments < info.segments_as_typed

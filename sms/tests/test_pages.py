@@ -48,8 +48,14 @@ def test_rows_poll_until_final(client, manager, ana):
 def test_preview_counts_live(client, manager, ana):
     client.force_login(manager)
     html = client.post(f"/clients/{ana.pk}/sms/preview/", {"text": "Olá"}, **HX).content.decode()
-    assert 'data-encoding="GSM-7"' in html and 'data-segments="1"' in html and "157" in html
-    assert "simplified" in html
+    assert 'data-encoding="UCS-2"' in html and 'data-segments="1"' in html and "67" in html
+    assert 'data-simplified="false"' in html  # one segment either way: the accent stays
+    long_text = "Olá, seu aparelho está pronto para retirada na loja. " * 2  # 106: 2 in UCS-2
+    html = client.post(f"/clients/{ana.pk}/sms/preview/", {"text": long_text}, **HX).content
+    html = html.decode()
+    assert 'data-encoding="GSM-7"' in html and 'data-segments="1"' in html
+    assert 'data-simplified="true"' in html
+    assert "Accents will be simplified" in html and "1 segment instead of 2" in html
     html = client.post(f"/clients/{ana.pk}/sms/preview/", {"text": "Olá 😀"}, **HX).content.decode()
     assert 'data-encoding="UCS-2"' in html
 

@@ -19,14 +19,14 @@ def queue(actor, client, capture, text="Olá, seu pedido está pronto"):
 def test_twilio_success(manager, ana, twilio, django_capture_on_commit_callbacks):
     message = queue(manager, ana, django_capture_on_commit_callbacks)
     assert message.status == SmsStatus.IN_PROCESS
-    assert message.text == "Ola, seu pedido esta pronto"
+    assert message.text == "Olá, seu pedido está pronto"  # one segment either way
     assert run_tasks() == 1
     (request,) = twilio.requests
     assert request["path"] == f"/2010-04-01/Accounts/{SID}/Messages.json"
     assert request["form"] == {
         "To": "+5511987654321",
         "From": "+15005550006",
-        "Body": "Ola, seu pedido esta pronto",
+        "Body": "Olá, seu pedido está pronto",
         "StatusCallback": f"https://shop.example.com/hooks/sms/twilio/?sms={message.pk}",
     }
     message.refresh_from_db()

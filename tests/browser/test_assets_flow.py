@@ -46,7 +46,7 @@ def open_assets_tab(page: Page, client) -> None:
     page.locator(f"#profile-tabs a[href='/clients/{client.pk}/assets/']").click()
     expect(page).to_have_url(re.compile(rf"/clients/{client.pk}/assets/$"))
     expect(page.locator("#profile-tabs a[href$='/assets/']")).to_have_attribute(
-        "aria-selected", "true"
+        "aria-current", "page"
     )
 
 

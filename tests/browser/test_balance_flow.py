@@ -72,7 +72,7 @@ def open_tab(page: Page, client, slug: str) -> None:
     page.locator(f"#profile-tabs a[href='/clients/{client.pk}/{slug}/']").click()
     expect(page).to_have_url(re.compile(rf"/clients/{client.pk}/{slug}/$"))
     expect(page.locator(f"#profile-tabs a[href$='/{slug}/']")).to_have_attribute(
-        "aria-selected", "true"
+        "aria-current", "page"
     )
 
 

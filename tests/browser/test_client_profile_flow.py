@@ -75,6 +75,7 @@ def sign_in(page: Page, base_url: str) -> None:
 
 def switch_language(page: Page, language: Language) -> None:
     page.locator("#language-select").select_option(language.code)
+    page.locator(".language-switch button[type=submit]").click()  # switched only on the button
     expect(page.locator("html")).to_have_attribute("lang", language.code)
     expect(page.locator("#language-select")).to_have_value(language.code)
 
@@ -103,7 +104,7 @@ def expect_text(locator, wanted: str | None, english: str) -> None:
 def edit_first_name(page: Page, client: Client, language: Language) -> None:
     first_name = page.locator("#id_first_name")
     save = page.get_by_role("button", name=language.save, exact=True)
-    selected_tab = page.locator(".tabs [role=tab][aria-selected=true]")
+    selected_tab = page.locator(".tabs a[aria-current=page]")
     expect(selected_tab).to_have_attribute("href", f"/clients/{client.pk}/general/")
     expect(first_name).to_have_value("Beatriz")
 
@@ -134,7 +135,7 @@ def edit_first_name(page: Page, client: Client, language: Language) -> None:
 
 def tab_url_survives_navigation(page: Page, client: Client) -> None:
     tab_url = re.compile(rf"/clients/{client.pk}/general/$")
-    page.locator(".tabs [role=tab]").first.click()
+    page.locator(".tabs a").first.click()
     expect(page).to_have_url(tab_url)
     page.locator("main a[href='/clients/']").click()  # "← Clients"
     expect(page).to_have_url(re.compile(r"/clients/$"))
@@ -143,7 +144,7 @@ def tab_url_survives_navigation(page: Page, client: Client) -> None:
     expect(page.locator("#id_first_name")).to_have_value("Bia")
     page.reload()
     expect(page).to_have_url(tab_url)
-    expect(page.locator(".tabs [role=tab][aria-selected=true]")).to_have_attribute(
+    expect(page.locator(".tabs a[aria-current=page]")).to_have_attribute(
         "href", f"/clients/{client.pk}/general/"
     )
     expect(page.locator("#id_first_name")).to_have_value("Bia")

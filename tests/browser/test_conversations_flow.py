@@ -277,7 +277,10 @@ def test_start_from_the_client_and_link_a_visitor_to_a_client(
     expect(page.locator("[data-empty-state]")).to_contain_text("No conversations with this client")
     expect(live(page)).to_have_attribute("data-realtime-state", "connected")
     page.locator("[data-action='start-conversation']").click()
-    page.locator("#conversation-start-channel").select_option(label="Chat do site · Web chat")
+    # The channel admits selected employees only: it is offered, marked private, not chosen.
+    channel_select = page.locator("#conversation-start-channel")
+    expect(channel_select).to_have_value("")
+    channel_select.select_option(label="Chat do site · Web chat · private")
     page.locator("[data-action='start']").click()
     expect(page.locator(".conv-view")).to_be_visible()
     expect(page).to_have_url(re.compile(r"section=conversations&conversation=\d+$"))

@@ -13,6 +13,7 @@ from clients.tests.factories import ClientFactory
 from documents.models import Order
 from leads import services
 from leads.models import Lead
+from tests.browser.axe import axe_violations, describe
 from tests.browser.phone import PHONE, page_width, scrolls_sideways
 
 pytestmark = pytest.mark.slow
@@ -50,7 +51,7 @@ def open_leads_tab(page: Page, client) -> None:
     page.locator(f"#profile-tabs a[href='/clients/{client.pk}/leads/']").click()
     expect(page).to_have_url(re.compile(rf"/clients/{client.pk}/leads/$"))
     expect(page.locator("#profile-tabs a[href$='/leads/']")).to_have_attribute(
-        "aria-selected", "true"
+        "aria-current", "page"
     )
 
 
@@ -63,18 +64,36 @@ def test_a_lead_from_the_clients_tab_converted_into_an_order(page, live_server, 
     expect(page.locator("#leads-list")).to_contain_text("No leads yet.")
     expect(page.locator("#profile-tabs a[href$='/leads/'] .badge-count")).to_have_text("0")
 
-    # "+ Lead": the form opens inside the tab; creating it opens the lead's page.
+    # "+ Lead": the form opens inside the tab for this client — its name, no contact name or
+    # phone to type — and creating it comes back to the tab with the lead in it.
     page.get_by_role("link", name="+ Lead").click()
     form = page.locator("#lead-slot form.lead-form")
     expect(form).to_be_visible()
+    expect(form.locator(".lead-client")).to_contain_text("Beatriz Nogueira")
+    expect(form.get_by_label("Contact name")).to_have_count(0)
+    expect(form.get_by_label("Contact phone")).to_have_count(0)
+    violations = axe_violations(page)
+    assert not violations, describe("the Leads tab's new lead form", violations)
     form.get_by_label("Description").fill("Wants a quote for a screen")
     form.get_by_label("Urgent").check()
     form.get_by_role("button", name="Create lead").click()
-    expect(page).to_have_url(re.compile(r"/leads/\d+/$"))
+    expect(page.locator("#leads-list tr[data-lead]")).to_have_count(1)
     lead = Lead.objects.get()
-    assert page.url == f"{base}/leads/{lead.pk}/"
+    assert lead.client_id == beatriz.pk and lead.contact_name == "" and lead.contact_phone == ""
+    expect(page).to_have_url(f"{base}/clients/{beatriz.pk}/leads/")
+    expect(page.locator("#lead-slot form.lead-form")).to_have_count(0)
+    expect(page.locator("#messages")).to_contain_text(f"Lead {lead.number} created.")
+    expect(page.locator("#profile-tabs a[href$='/leads/'] .badge-count")).to_have_text("1")
+    expect(page.locator("#profile-tabs a[href$='/leads/']")).to_have_attribute(
+        "aria-current", "page"
+    )
+
+    # The lead's number opens its page.
+    page.locator(f"#leads-list tr[data-lead='{lead.number}']").get_by_role(
+        "link", name=lead.number
+    ).click()
+    expect(page).to_have_url(f"{base}/leads/{lead.pk}/")
     expect(page.locator("#lead-title")).to_have_text(f"Lead {lead.number}")
-    expect(page.locator(".messages")).to_contain_text(f"Lead {lead.number} created.")
     expect(page.locator(".lead-status")).to_contain_text("New")
     expect(page.locator("#lead")).to_contain_text("Wants a quote for a screen")
     expect(page.locator("#lead")).to_contain_text("Urgent")

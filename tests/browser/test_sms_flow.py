@@ -51,13 +51,23 @@ def test_send_an_sms_and_see_it_delivered(page, live_server, beatriz):
 
     page.locator("[data-action='send-sms']").click()
     text = page.locator("#sms-text")
+    # Short: one segment with its accents, so they are kept.
     text.press_sequentially("Olá, seu pedido está pronto")
     counter = page.locator("#sms-counter")
+    hint = counter.locator("[data-simplified-hint]")
+    expect(counter).to_have_attribute("data-encoding", "UCS-2")
+    expect(counter).to_have_attribute("data-segments", "1")
+    expect(hint).to_have_count(0)
+    # Longer than 70: simplifying the accents keeps it in one GSM-7 segment, and says so.
+    text.press_sequentially(" para retirada na loja da Rua Augusta, até às 18h de amanhã.")
     expect(counter).to_have_attribute("data-encoding", "GSM-7")
     expect(counter).to_have_attribute("data-segments", "1")
-    expect(counter).to_contain_text("simplified")
+    expect(hint).to_contain_text("1 segment instead of 2")
+    # An emoji makes it UCS-2 anyway: the accents stay, and the hint goes.
     text.press_sequentially(" 😀")
     expect(counter).to_have_attribute("data-encoding", "UCS-2")
+    expect(counter).to_have_attribute("data-simplified", "false")
+    expect(hint).to_have_count(0)
     page.locator("[data-action='send']").click()
 
     row = page.locator("tr[data-sms]")
@@ -66,6 +76,9 @@ def test_send_an_sms_and_see_it_delivered(page, live_server, beatriz):
     expect(page.locator("#section-content")).to_contain_text("queued")
 
     message = SmsMessage.objects.get()
+    assert message.text == (
+        "Olá, seu pedido está pronto para retirada na loja da Rua Augusta, até às 18h de amanhã. 😀"
+    )
     assert run_tasks() == 1
     message.refresh_from_db()
     assert message.status == SmsStatus.SENT
@@ -82,3 +95,17 @@ def test_send_an_sms_and_see_it_delivered(page, live_server, beatriz):
     expect(page.locator("tr[data-sms]")).to_contain_text("Delivered")
     expect(page.locator("tr[data-sms]")).to_have_attribute("data-status", "delivered")
     assert re.search(rf"/clients/{beatriz.pk}/", page.url)
+
+
+def test_a_stale_empty_message_error_goes_when_typing_starts(page, live_server, beatriz):
+    base = live_server.url
+    sign_in(page, base)
+    page.goto(f"{base}/clients/{beatriz.pk}/communications/?section=sms")
+    page.locator("[data-action='send-sms']").click()
+    page.locator("[data-action='send']").click()
+    error = page.locator("#sms-counter [data-text-error]")
+    expect(error).to_have_text("Write the message: it is empty.")
+    page.locator("#sms-text").press("O")
+    expect(error).to_have_count(0)
+    expect(page.locator("#sms-counter")).to_have_attribute("data-segments", "1")
+    assert not SmsMessage.objects.exists()

@@ -2,6 +2,7 @@
 reply appear without reloading; a client opens the invitation link an employee sent them; a
 site the shop did not list cannot show the chat nor get a visitor's token."""
 
+import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -192,18 +193,61 @@ def test_a_visitor_writes_from_the_shop_site_and_sees_the_reply(
     assert conversation.messages.filter(direction=Message.Direction.INCOMING).count() == 2
 
 
-def test_a_site_the_shop_did_not_list_cannot_show_the_chat(page, live_server, channel, make_site):
+def test_a_site_the_shop_did_not_list_shows_nothing_and_the_admin_sees_it(
+    page, live_server, channel, make_site, admin
+):
+    """No broken frame for the visitors of a site not listed: no chat button at all; the
+    console tells the site's owner what to add, and the channel's page names the site."""
     channel.allowed_origins = ["https://www.myshop.com.br"]
     channel.save(update_fields=["allowed_origins"])
-    page.goto(make_site(snippet(live_server, channel)) + "/")
-    # The browser refuses to show the widget in this site's page.
-    with page.expect_console_message(lambda message: "frame-ancestors" in message.text) as refusal:
-        page.locator("[data-oficina-chat] button.launcher").click()
-    assert "https://www.myshop.com.br" in refusal.value.text
-    frame = page.frame_locator("[data-oficina-chat] iframe")
-    expect(frame.locator("#webchat")).to_have_count(0)
+    site = make_site(snippet(live_server, channel))
+    with page.expect_console_message(lambda message: "is not listed" in message.text) as note:
+        page.goto(site + "/")
+    assert note.value.type == "warning"
+    assert site in note.value.text
+    assert "Websites allowed to show the chat" in note.value.text
+    expect(page.get_by_role("heading", name="Zé's repairs")).to_be_visible()
+    expect(page.locator("[data-oficina-chat]")).to_have_count(0)
+    expect(page.locator("iframe")).to_have_count(0)
     assert page.evaluate("() => window.heard") == []
     assert not Conversation.objects.exists()
+
+    # The admin opens the channel's settings: the site that tried is named there.
+    page.goto(f"{live_server.url}/login/")
+    page.locator("input[name=username]").fill("boss")
+    page.locator("input[name=password]").fill("boss")
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{live_server.url}/settings/channels/{channel.pk}/")
+    refusals = page.locator("#embed-refusals")
+    expect(refusals).to_contain_text(site)
+    expect(refusals).to_contain_text("last tried")
+
+
+def test_a_site_listed_after_the_script_was_cached_shows_the_chat(
+    page, live_server, channel, make_site
+):
+    """The script a browser cached may predate the shop's listing the site: it asks the
+    server, which knows, and the chat button appears."""
+    site = make_site(snippet(live_server, channel))
+    channel.allowed_origins = [site]
+    channel.save(update_fields=["allowed_origins"])
+    embed = f"{live_server.url}/chat/{channel.public_key}/embed.js"
+
+    def as_cached_before(route):
+        response = route.fetch()
+        body = response.text().replace(json.dumps([site]), "[]")
+        assert site not in body.split("checkUrl")[0]
+        route.fulfill(response=response, body=body)
+
+    page.route(embed, as_cached_before)
+    page.goto(site + "/")
+    launcher = page.locator("[data-oficina-chat] button.launcher")
+    expect(launcher).to_be_visible()
+    launcher.click()
+    chat = page.frame_locator("[data-oficina-chat] iframe")
+    expect(chat.locator(".chat-title")).to_have_text("Oficina do Zé", timeout=FRAME_LOAD_MS)
+    channel.refresh_from_db()
+    assert channel.embed_refusals == []
 
 
 def test_a_framing_page_not_listed_gets_no_token_and_plants_none(

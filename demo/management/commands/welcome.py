@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from demo.management.commands.seed_demo import EMPLOYEES
+from demo.seed.content import content_for
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "",
             "  Demo logins (password = login):",
         ]
-        for login, name, _email, role in EMPLOYEES:
+        for login, name, _email, role in content_for().employees:
             lines.append(f"    {login:<8} {name} ({role.replace('_', ' ')})")
         lines += ["", f"  API docs: http://{host}:{port}/api/docs/", ""]
         self.stdout.write("\n".join(lines))

@@ -1,5 +1,11 @@
 /* Oficina web chat: adds a chat button to this page that opens the chat in an iframe.
- * Put on a site with <script src="…/embed.js" async></script>. */
+ * Put on a site with <script src="…/embed.js" async></script>.
+ *
+ * Only on a site the shop listed under "Websites allowed to show the chat": the chat refuses
+ * any other site's frame, so there the visitor sees nothing at all (no button, no empty
+ * frame) and the console tells the site's owner what to add. A site missing from this
+ * script's list asks the server first, since the script may have been cached before the shop
+ * added it; the server also shows the site on the channel's settings page. */
 (function () {
   "use strict";
   var config = {{ config|safe }};
@@ -144,6 +150,39 @@
     if (remembered()) setOpen(true);
   }
 
-  if (document.body) start();
-  else document.addEventListener("DOMContentLoaded", start);
+  function notListed() {
+    if (window.console && console.warn) {
+      console.warn(String(config.notListed).split("{origin}").join(window.location.origin));
+    }
+  }
+
+  // Whether this page's site may show the chat: listed in this script, or (the list here
+  // may be minutes old) listed now, as the server says.
+  function whenAllowed(then) {
+    var here = window.location.origin;
+    if (here === config.origin || (config.allowedOrigins || []).indexOf(here) !== -1) {
+      then();
+      return;
+    }
+    if (!window.fetch || !here || here === "null") {
+      notListed();
+      return;
+    }
+    fetch(config.checkUrl, { method: "POST", mode: "cors", credentials: "omit", cache: "no-store" })
+      .then(function (response) {
+        return response.ok ? response.json() : { allowed: false };
+      })
+      .then(function (answer) {
+        if (answer && answer.allowed === true) then();
+        else notListed();
+      })
+      .catch(notListed);
+  }
+
+  function begin() {
+    whenAllowed(start);
+  }
+
+  if (document.body) begin();
+  else document.addEventListener("DOMContentLoaded", begin);
 })();
